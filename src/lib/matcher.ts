@@ -1,0 +1,33 @@
+/**
+ * What a compiled rule is to the rest of the system. rules/ compiles rule text into these;
+ * pipeline/ stores them in the RuntimeConfig; server/ calls them on the request path.
+ */
+import type { RequestHead } from './exchange.ts';
+
+/** A compiled HTTP rule. `match` must not allocate on the common path. */
+export interface HttpRequestMatcher {
+  match(request: RequestHead): boolean;
+  /**
+   * The hosts this rule can only ever match (lower-case, exact names or `*.suffix` wildcards),
+   * or null when it may match any host. Used to index routers by host.
+   */
+  readonly hosts: readonly string[] | null;
+}
+
+/** The facts a TCP rule sees: the peer and, for TLS, the ClientHello. */
+export interface TcpConnectionFacts {
+  readonly remoteAddress: string;
+  /** Lower-cased SNI; '' when absent or not TLS. */
+  readonly serverName: string;
+  readonly isTls: boolean;
+  readonly alpn: readonly string[];
+}
+
+/** A compiled TCP rule. */
+export interface TcpConnectionMatcher {
+  match(connection: TcpConnectionFacts): boolean;
+  /** True when the rule is the catch-all ``HostSNI(`*`)``. */
+  readonly catchAll: boolean;
+  /** True when the rule needs the ClientHello (it reads SNI or ALPN). */
+  readonly needsTls: boolean;
+}
