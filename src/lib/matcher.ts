@@ -4,9 +4,13 @@
  */
 import type { RequestHead } from './exchange.ts';
 
-/** A compiled HTTP rule. `match` must not allocate on the common path. */
+/**
+ * A compiled HTTP rule. `match` must not allocate on the common path. `routingPath` is the
+ * request path with every `%xx` decoded except RFC 3986 reserved characters (Traefik's routing
+ * path, reference §2.2), computed once per request by the route table.
+ */
 export interface HttpRequestMatcher {
-  match(request: RequestHead): boolean;
+  match(request: RequestHead, routingPath: string): boolean;
   /**
    * The hosts this rule can only ever match (lower-case, exact names or `*.suffix` wildcards),
    * or null when it may match any host. Used to index routers by host.
