@@ -1,0 +1,62 @@
+/**
+ * What a middleware is to the rest of Switchyard: a function that wraps the next handler.
+ *
+ * Factories run in build(), once per router that uses the middleware (Traefik builds middleware
+ * instances per router, reference §9), and do all the work that does not depend on a request:
+ * regexes compiled, header names lowered, values joined, hooks created. The handler a
+ * middleware returns does only per-request work.
+ */
+import type { Handler } from '../lib/exchange.ts';
+import { compileRegex, type UserRegex } from '../rules/regex.ts';
+
+/** Wraps the next handler of a router's chain (or of a service) into a new handler. */
+export type Middleware = (next: Handler) => Handler;
+
+/** What a factory may know besides its own config. */
+export interface MiddlewareContext {
+  /** The middleware's qualified name, `name@provider`. */
+  readonly name: string;
+  /** The provider that declared it (references without `@` are qualified with it). */
+  readonly provider: string;
+  /**
+   * Builds another middleware by qualified name (what `chain` uses). The builder owns reference
+   * resolution and cycle detection; an unknown or cyclic reference throws.
+   */
+  readonly build: (qualifiedRef: string) => Middleware;
+}
+
+/** Turns one kind's validated config into a Middleware. */
+export type MiddlewareFactory<Config> = (config: Config, context: MiddlewareContext) => Middleware;
+
+/** Stable codes of configuration problems only a middleware's factory can see. */
+export type MiddlewareConfigErrorCode =
+  /** A regular expression does not compile (RE2 syntax). */
+  | 'MIDDLEWARE_INVALID_REGEX'
+  /** `headers` with no custom, CORS or security option set (Traefik: "headers configuration not valid"). */
+  | 'MIDDLEWARE_HEADERS_EMPTY';
+
+/**
+ * Thrown by a factory for a configuration Traefik refuses when it builds the middleware. The
+ * builder catches it and disables the routers that use the middleware, with the code and the
+ * message as their diagnostic; any other exception from a factory is a bug.
+ */
+export class MiddlewareConfigError extends Error {
+  readonly code: MiddlewareConfigErrorCode;
+  /** Dotted path of the offending field inside the middleware's config, e.g. `regex[1]`. */
+  readonly field: string;
+  constructor(code: MiddlewareConfigErrorCode, field: string, message: string) {
+    super(message);
+    this.name = 'MiddlewareConfigError';
+    this.code = code;
+    this.field = field;
+  }
+}
+
+/** Compiles a regex of a middleware's config, or throws MIDDLEWARE_INVALID_REGEX for `field`. */
+export function compileConfigRegex(pattern: string, field: string): UserRegex {
+  const compiled = compileRegex(pattern);
+  if (!compiled.ok) {
+    throw new MiddlewareConfigError('MIDDLEWARE_INVALID_REGEX', field, `invalid regular expression ${JSON.stringify(pattern)}: ${compiled.message}`);
+  }
+  return compiled.regex;
+}

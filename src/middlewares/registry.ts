@@ -1,0 +1,74 @@
+/**
+ * The middleware registry: one entry per middleware kind of the configuration.
+ *
+ * `middlewareFactories` is typed by a mapped type over `HttpMiddlewareKind`, so the compiler
+ * holds it complete: a kind added to the configuration schema without an entry here is a
+ * missing property (compile error), and an entry for a kind that does not exist is an excess
+ * property (compile error). A kind a later issue implements says so with `'unimplemented'`; the
+ * pipeline disables the routers that use such a middleware (`implementedMiddlewareKinds`).
+ */
+import type { HttpMiddleware, HttpMiddlewareConfigs, HttpMiddlewareKind } from '../config/dynamic.ts';
+import { createAddPrefix } from './add-prefix/add-prefix.ts';
+import { createChain } from './chain/chain.ts';
+import { createHeaders } from './headers/headers.ts';
+import type { Middleware, MiddlewareContext, MiddlewareFactory } from './middleware.ts';
+import { createRedirectRegex } from './redirect-regex/redirect-regex.ts';
+import { createRedirectScheme } from './redirect-scheme/redirect-scheme.ts';
+import { createReplacePath } from './replace-path/replace-path.ts';
+import { createReplacePathRegex } from './replace-path-regex/replace-path-regex.ts';
+import { createStripPrefix } from './strip-prefix/strip-prefix.ts';
+import { createStripPrefixRegex } from './strip-prefix-regex/strip-prefix-regex.ts';
+
+/** For every kind: its factory, or `'unimplemented'`. */
+export type MiddlewareFactories = {
+  readonly [K in HttpMiddlewareKind]: MiddlewareFactory<HttpMiddlewareConfigs[K]> | 'unimplemented';
+};
+
+/** Every middleware kind's factory. */
+export const middlewareFactories: MiddlewareFactories = {
+  addPrefix: createAddPrefix,
+  stripPrefix: createStripPrefix,
+  stripPrefixRegex: createStripPrefixRegex,
+  replacePath: createReplacePath,
+  replacePathRegex: createReplacePathRegex,
+  chain: createChain,
+  ipAllowList: 'unimplemented',
+  ipWhiteList: 'unimplemented',
+  headers: createHeaders,
+  errors: 'unimplemented',
+  rateLimit: 'unimplemented',
+  redirectRegex: createRedirectRegex,
+  redirectScheme: createRedirectScheme,
+  basicAuth: 'unimplemented',
+  digestAuth: 'unimplemented',
+  forwardAuth: 'unimplemented',
+  inFlightReq: 'unimplemented',
+  buffering: 'unimplemented',
+  circuitBreaker: 'unimplemented',
+  compress: 'unimplemented',
+  passTLSClientCert: 'unimplemented',
+  retry: 'unimplemented',
+  contentType: 'unimplemented',
+  grpcWeb: 'unimplemented',
+  encodedCharacters: 'unimplemented',
+  plugin: 'unimplemented',
+};
+
+/** The kinds that have a factory; routers using any other kind are disabled. */
+export const implementedMiddlewareKinds: ReadonlySet<string> = new Set(
+  Object.entries(middlewareFactories).filter(([, factory]) => factory !== 'unimplemented').map(([kind]) => kind),
+);
+
+/**
+ * Builds one middleware from its parsed config. Factories may throw `MiddlewareConfigError` for
+ * a configuration Traefik refuses at build time. Asking for an unimplemented kind is a bug of
+ * the caller (it must consult `implementedMiddlewareKinds` first) and throws a plain Error.
+ */
+export function buildMiddleware(config: HttpMiddleware, context: MiddlewareContext): Middleware {
+  const kind = config.kind;
+  // `config` carries its kind's config under the key `kind`: the union guarantees the factory
+  // and the config belong together, which TypeScript cannot correlate through an indexed kind.
+  const factory = middlewareFactories[kind] as MiddlewareFactory<unknown> | 'unimplemented';
+  if (factory === 'unimplemented') throw new Error(`middleware ${context.name}: kind ${kind} is not implemented`);
+  return factory((config as unknown as Readonly<Record<string, unknown>>)[kind], context);
+}

@@ -1,0 +1,231 @@
+/**
+ * Forwarding one request to one server over an undici pool, with the `dispatch` handler API:
+ * bodies stream both ways with backpressure, upgrades (WebSocket) become a spliced pair of
+ * sockets, and every failure becomes a ProxyError answered in one place.
+ */
+import type { Duplex } from 'node:stream';
+import type { Dispatcher, Pool } from 'undici';
+import { sendProxyError, classifyUpstreamError, proxyError } from './proxy-error.ts';
+import { connectionTokens, isHopByHop } from './hop-by-hop.ts';
+import { writeHeadThroughHooks, type Exchange } from '../lib/exchange.ts';
+
+/** One server as the proxy sees it, built once per configuration. */
+export interface ServerTarget {
+  /** The server URL exactly as configured (its identity). */
+  readonly url: string;
+  /** `scheme://host:port`. */
+  readonly origin: string;
+  /** `host:port`, for the access log's ServiceAddr and for Host when passHostHeader is false. */
+  readonly address: string;
+  /** The server URL's path when preservePath is on, else ''. */
+  readonly basePath: string;
+  readonly pool: Pool;
+}
+
+export interface ForwardOptions {
+  readonly passHostHeader: boolean;
+  readonly notAppendXForwardedFor: boolean;
+}
+
+/** Events a caller (health tracking, metrics) may want about one forwarded request. */
+export interface ForwardObserver {
+  onResult(target: ServerTarget, status: number, error: Error | null): void;
+}
+
+/**
+ * Builds the outgoing header list: hop-by-hop headers and those named by `Connection` removed,
+ * X-Forwarded-For appended with the peer, Host kept or replaced per passHostHeader.
+ */
+export function outgoingHeaders(exchange: Exchange, target: ServerTarget, options: ForwardOptions): string[] {
+  const src = exchange.request.headers;
+  const n = src.length;
+  let extra: Set<string> | null = null;
+  for (let i = 0; i < n; i += 2) {
+    const k = src[i]!;
+    if (k.length === 10 && k.toLowerCase() === 'connection') {
+      const t = connectionTokens(src[i + 1]!, null);
+      if (t !== null) for (const x of t) (extra ??= new Set()).add(x);
+    }
+  }
+  const out: string[] = [];
+  let xff: string | undefined;
+  for (let i = 0; i < n; i += 2) {
+    const k = src[i]!;
+    const lower = k.toLowerCase();
+    if (isHopByHop(lower) || lower === 'expect' || extra?.has(lower)) continue;
+    if (lower === 'x-forwarded-for') {
+      xff = xff === undefined ? src[i + 1]! : `${xff}, ${src[i + 1]!}`;
+      continue;
+    }
+    if (lower === 'host') {
+      if (options.passHostHeader) out.push('host', src[i + 1]!);
+      continue;
+    }
+    out.push(k, src[i + 1]!);
+  }
+  if (!options.passHostHeader) out.push('host', target.address);
+  if (options.notAppendXForwardedFor) {
+    if (xff !== undefined) out.push('X-Forwarded-For', xff);
+  } else {
+    const ip = exchange.request.remoteAddress;
+    out.push('X-Forwarded-For', xff === undefined ? ip : `${xff}, ${ip}`);
+  }
+  return out;
+}
+
+function outgoingPath(exchange: Exchange, target: ServerTarget): string {
+  const { path, query } = exchange.request;
+  let p = path;
+  if (target.basePath !== '') {
+    p = target.basePath.endsWith('/') ? target.basePath + path.slice(1) : target.basePath + path;
+  }
+  if (query === '') return p;
+  return `${p}?${query}`;
+}
+
+/** Response headers from raw buffers, hop-by-hop headers removed. */
+function responseHeaders(raw: unknown, keepUpgrade = false): string[] {
+  const out: string[] = [];
+  if (!Array.isArray(raw)) return out;
+  let extra: Set<string> | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    const k = String(raw[i]);
+    const lower = k.toLowerCase();
+    if (lower === 'connection') {
+      extra = connectionTokens(String(raw[i + 1]), null);
+      continue;
+    }
+    if (isHopByHop(lower) && !(keepUpgrade && lower === 'upgrade')) continue;
+    out.push(k, String(raw[i + 1]));
+  }
+  if (extra === null) return out;
+  const kept: string[] = [];
+  for (let i = 0; i < out.length; i += 2) if (!extra.has(out[i]!.toLowerCase())) kept.push(out[i]!, out[i + 1]!);
+  return kept;
+}
+
+class ForwardHandler implements Dispatcher.DispatchHandler {
+  readonly #exchange: Exchange;
+  readonly #target: ServerTarget;
+  readonly #observer: ForwardObserver | null;
+  #controller: Dispatcher.DispatchController | null = null;
+  #onAbort: (() => void) | null = null;
+  #status = 0;
+
+  constructor(exchange: Exchange, target: ServerTarget, observer: ForwardObserver | null) {
+    this.#exchange = exchange;
+    this.#target = target;
+    this.#observer = observer;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    const signal = this.#exchange.signal;
+    if (signal.aborted) {
+      controller.abort(proxyError('CLIENT_CLOSED'));
+      return;
+    }
+    this.#onAbort = () => controller.abort(proxyError('CLIENT_CLOSED'));
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
+    if (statusCode < 200 && statusCode !== 101) return; // 1xx informational: not relayed
+    this.#status = statusCode;
+    const ex = this.#exchange;
+    ex.log.originStatus = statusCode;
+    writeHeadThroughHooks(ex, statusCode, responseHeaders(controller.rawHeaders));
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const ex = this.#exchange;
+    ex.log.originContentSize += chunk.length;
+    if (!ex.response.write(chunk)) {
+      controller.pause();
+      ex.response.onDrain(() => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    this.#detach();
+    this.#exchange.response.end();
+    this.#observer?.onResult(this.#target, this.#status, null);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.#detach();
+    const error = classifyUpstreamError(err, this.#exchange.signal.aborted);
+    this.#observer?.onResult(this.#target, error.status, err);
+    sendProxyError(this.#exchange, error);
+  }
+
+  onRequestUpgrade(controller: Dispatcher.DispatchController, statusCode: number, _headers: unknown, socket: Duplex): void {
+    this.#detach();
+    const ex = this.#exchange;
+    const up = ex.upgrade;
+    if (up === null) {
+      socket.destroy();
+      return;
+    }
+    ex.log.originStatus = statusCode;
+    // The 101 head goes through the hooks like any other head, then bytes flow both ways.
+    writeHeadThroughHooks(ex, statusCode, responseHeaders(controller.rawHeaders, true));
+    this.#observer?.onResult(this.#target, statusCode, null);
+    spliceSockets(up.socket, socket, up.head);
+  }
+
+  #detach(): void {
+    if (this.#onAbort !== null) {
+      this.#exchange.signal.removeEventListener('abort', this.#onAbort);
+      this.#onAbort = null;
+    }
+    this.#controller = null;
+  }
+}
+
+/** Joins the client and server sockets of an upgraded connection; either end closing closes both. */
+function spliceSockets(client: Duplex, server: Duplex, head: Buffer): void {
+  if (head.length > 0) server.write(head);
+  const close = (): void => {
+    client.destroy();
+    server.destroy();
+  };
+  client.on('error', close).on('close', close);
+  server.on('error', close).on('close', close);
+  server.pipe(client);
+  client.pipe(server);
+  client.resume();
+}
+
+/** Forwards the exchange to `target`. The response (or error) is written to the exchange. */
+export function forward(exchange: Exchange, target: ServerTarget, options: ForwardOptions, observer: ForwardObserver | null = null): void {
+  const log = exchange.log;
+  log.serviceUrl = target.url;
+  log.serviceAddr = target.address;
+  const headers = outgoingHeaders(exchange, target, options);
+  const upgrade = exchange.upgrade !== null ? upgradeProtocol(exchange.request.headers) : null;
+  const handler = new ForwardHandler(exchange, target, observer);
+  try {
+    target.pool.dispatch(
+      {
+        method: exchange.request.method,
+        path: outgoingPath(exchange, target),
+        headers,
+        body: upgrade !== null ? null : exchange.body,
+        upgrade,
+        // Bodies are streamed; undici must not retry or reorder what it cannot replay.
+        idempotent: false,
+      },
+      handler,
+    );
+  } catch (err) {
+    sendProxyError(exchange, classifyUpstreamError(err, false));
+  }
+}
+
+function upgradeProtocol(headers: readonly string[]): string | null {
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i]!.toLowerCase() === 'upgrade') return headers[i + 1]!;
+  }
+  return null;
+}

@@ -1,0 +1,223 @@
+/**
+ * build(): the only place where configuration becomes objects with behaviour. Takes a
+ * RuntimeConfig and yields the handlers the entry points dispatch through. A service or router
+ * that cannot be built is disabled with a diagnostic; everything else goes live.
+ */
+import type { HttpMiddleware, HttpService } from '../config/dynamic.ts';
+import type { Diagnostic } from '../config/diagnostics.ts';
+import type { RuntimeConfig, RuntimeItem } from '../config/runtime.ts';
+import type { HttpRequestMatcher } from '../lib/matcher.ts';
+import type { Exchange, Handler, RequestHead } from '../lib/exchange.ts';
+import { qualifyName, splitQualifiedName } from '../lib/qualified-name.ts';
+import { buildMiddleware } from '../middlewares/registry.ts';
+import { MiddlewareConfigError, type Middleware } from '../middlewares/middleware.ts';
+import { defaultTransport, type TransportSettings, type UpstreamPools } from '../proxy/upstream-pools.ts';
+import { createHttpRouteTable } from '../rules/route-table.ts';
+import type { BuiltService } from '../services/built-service.ts';
+import { createLoadBalancer, unsupportedLoadBalancerFeatures } from '../services/load-balancer.ts';
+import { createWeighted, unsupportedWeightedFeatures } from '../services/weighted.ts';
+
+export interface BuildDeps {
+  readonly pools: UpstreamPools;
+  /** Internal services by qualified name (`api@internal`, `ping@internal`, …). */
+  readonly internal: ReadonlyMap<string, Handler>;
+  readonly notAppendXForwardedFor: boolean;
+  /** Transport used when a service names none (from the static `serversTransport`). */
+  readonly defaultTransport?: TransportSettings;
+}
+
+export interface EntryPointRoutes {
+  /** The matching router's handler; undefined: no route (404); null: bad path encoding (400). */
+  find(request: RequestHead): Handler | undefined | null;
+}
+
+export interface BuiltState {
+  readonly entryPoints: ReadonlyMap<string, EntryPointRoutes>;
+  readonly services: ReadonlyMap<string, BuiltService>;
+  dispose(): void;
+}
+
+function disable(item: RuntimeItem<unknown>, code: string, path: string, message: string): void {
+  item.status = 'disabled';
+  item.errors.push(message);
+  const d: Diagnostic = { severity: 'error', code, resource: item.name, path, message };
+  item.diagnostics.push(d);
+}
+
+/** Builds every enabled router and the services and middlewares they use. */
+export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
+  const services = new Map<string, BuiltService>();
+  const failed = new Set<string>();
+  const building = new Set<string>();
+
+  const transportFor = (serviceProvider: string, name: string | undefined): TransportSettings => {
+    if (name === undefined || name === '') return deps.defaultTransport ?? defaultTransport;
+    const q = qualifyName(name, serviceProvider);
+    const item = runtime.http.serversTransports.get(q);
+    if (item?.config == null) throw new Error(`serversTransport "${q}" does not exist`);
+    const t = item.config.forwardingTimeouts;
+    return {
+      name: q,
+      dialTimeoutMs: t.dialTimeout,
+      responseHeaderTimeoutMs: t.responseHeaderTimeout,
+      idleConnTimeoutMs: t.idleConnTimeout,
+      insecureSkipVerify: item.config.insecureSkipVerify,
+      serverName: item.config.serverName ?? '',
+      rootCAs: item.config.rootCAs ?? [],
+    };
+  };
+
+  /** Returns the service's handler (with its service-level middlewares), or null if it cannot be built. */
+  const serviceHandler = (qualified: string): Handler | null => {
+    const internal = deps.internal.get(qualified);
+    if (internal !== undefined) return internal;
+    const built = services.get(qualified);
+    if (built !== undefined) return built.handler;
+    if (failed.has(qualified)) return null;
+    const item = runtime.http.services.get(qualified);
+    if (item === undefined || item.config === null || item.status === 'disabled' || building.has(qualified)) {
+      failed.add(qualified);
+      return null;
+    }
+    building.add(qualified);
+    try {
+      const b = buildService(item as RuntimeItem<HttpService> & { config: HttpService });
+      if (b === null) {
+        failed.add(qualified);
+        return null;
+      }
+      services.set(qualified, b);
+      return b.handler;
+    } finally {
+      building.delete(qualified);
+    }
+  };
+
+  const buildService = (item: RuntimeItem<HttpService> & { config: HttpService }): BuiltService | null => {
+    const { provider } = splitQualifiedName(item.name);
+    const config = item.config;
+    let built: BuiltService;
+    switch (config.kind) {
+      case 'loadBalancer': {
+        const missing = unsupportedLoadBalancerFeatures(config.loadBalancer);
+        if (missing.length > 0) {
+          disable(item, 'SERVICE_FEATURE_NOT_IMPLEMENTED', `http.services.${item.name}.loadBalancer`,
+            `not implemented yet in Switchyard: ${missing.join(', ')}`);
+          return null;
+        }
+        let transport: TransportSettings;
+        try {
+          transport = transportFor(provider, config.loadBalancer.serversTransport);
+        } catch (err) {
+          disable(item, 'SERVICE_TRANSPORT_NOT_FOUND', `http.services.${item.name}.loadBalancer.serversTransport`, (err as Error).message);
+          return null;
+        }
+        built = createLoadBalancer(item.name, config.loadBalancer, {
+          pools: deps.pools, transport, notAppendXForwardedFor: deps.notAppendXForwardedFor,
+        });
+        break;
+      }
+      case 'weighted': {
+        const missing = unsupportedWeightedFeatures(config.weighted);
+        if (missing.length > 0) {
+          disable(item, 'SERVICE_FEATURE_NOT_IMPLEMENTED', `http.services.${item.name}.weighted`,
+            `not implemented yet in Switchyard: ${missing.join(', ')}`);
+          return null;
+        }
+        const children: { name: string; weight: number; handler: Handler }[] = [];
+        for (const child of config.weighted.services) {
+          const h = serviceHandler(qualifyName(child.name, provider));
+          if (h === null) {
+            disable(item, 'SERVICE_CHILD_UNAVAILABLE', `http.services.${item.name}.weighted.services`,
+              `child service "${qualifyName(child.name, provider)}" is not available`);
+            return null;
+          }
+          children.push({ name: child.name, weight: child.weight, handler: h });
+        }
+        built = createWeighted(item.name, children);
+        break;
+      }
+      case 'mirroring':
+      case 'failover':
+      case 'highestRandomWeight':
+        disable(item, 'SERVICE_FEATURE_NOT_IMPLEMENTED', `http.services.${item.name}.${config.kind}`,
+          `service kind ${config.kind} is not implemented yet in Switchyard`);
+        return null;
+      default: {
+        const never: never = config;
+        throw new Error(`unknown service kind ${String(never)}`);
+      }
+    }
+    if (config.middlewares.length === 0) return built;
+    // Service-level middlewares run after the router's.
+    const wrapped = wrapWithMiddlewares(built.handler, config.middlewares.map((m) => qualifyName(m, provider)), middlewareBuilder());
+    return { handler: wrapped, serverStatus: () => built.serverStatus(), dispose: () => built.dispose() };
+  };
+
+  /** A middleware builder for one router: instances are per router, as Traefik builds them. */
+  const middlewareBuilder = (): ((qualified: string) => Middleware) => {
+    const stack = new Set<string>();
+    const buildOne = (qualified: string): Middleware => {
+      const item = runtime.http.middlewares.get(qualified);
+      if (item === undefined || item.config === null) throw new Error(`middleware "${qualified}" does not exist`);
+      if (item.status === 'disabled') throw new Error(`middleware "${qualified}" is disabled: ${item.errors.join('; ')}`);
+      if (stack.has(qualified)) throw new Error(`recursion detected in middleware "${qualified}"`);
+      stack.add(qualified);
+      try {
+        const { provider } = splitQualifiedName(qualified);
+        return buildMiddleware(item.config as HttpMiddleware, { name: qualified, provider, build: buildOne });
+      } finally {
+        stack.delete(qualified);
+      }
+    };
+    return buildOne;
+  };
+
+  const perEntryPoint = new Map<string, { name: string; priority: number; precedence: number; matcher: HttpRequestMatcher; value: Handler }[]>();
+  for (const router of runtime.http.routers.values()) {
+    if (router.status === 'disabled' || router.matcher === null) continue;
+    const svc = serviceHandler(router.service);
+    if (svc === null) {
+      const why = runtime.http.services.get(router.service)?.errors.join('; ') ?? 'not built';
+      disable(router, 'ROUTER_SERVICE_UNAVAILABLE', `http.routers.${router.name}.service`,
+        `the service "${router.service}" is not available: ${why}`);
+      continue;
+    }
+    let handler: Handler;
+    try {
+      handler = wrapWithMiddlewares(svc, router.middlewares, middlewareBuilder());
+    } catch (err) {
+      const code = err instanceof MiddlewareConfigError ? err.code : 'ROUTER_MIDDLEWARE_UNAVAILABLE';
+      disable(router, code, `http.routers.${router.name}.middlewares`, (err as Error).message);
+      continue;
+    }
+    const routerName = router.name;
+    const inner = handler;
+    const named: Handler = (exchange: Exchange) => {
+      exchange.log.routerName = routerName;
+      return inner(exchange);
+    };
+    for (const ep of router.using) {
+      let list = perEntryPoint.get(ep);
+      if (list === undefined) perEntryPoint.set(ep, (list = []));
+      list.push({ name: router.name, priority: router.priority, precedence: router.precedence, matcher: router.matcher, value: named });
+    }
+  }
+
+  const entryPoints = new Map<string, EntryPointRoutes>();
+  for (const [ep, routes] of perEntryPoint) entryPoints.set(ep, createHttpRouteTable(routes));
+
+  return {
+    entryPoints,
+    services,
+    dispose() {
+      for (const s of services.values()) s.dispose();
+    },
+  };
+}
+
+function wrapWithMiddlewares(handler: Handler, qualifiedNames: readonly string[], buildOne: (q: string) => Middleware): Handler {
+  let h = handler;
+  for (let i = qualifiedNames.length - 1; i >= 0; i--) h = buildOne(qualifiedNames[i]!)(h);
+  return h;
+}

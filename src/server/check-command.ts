@@ -1,0 +1,72 @@
+/**
+ * `switchyard check`: validates the static and dynamic configuration offline and lists every
+ * diagnostic. It runs the same code as a start (providers once, merge, resolve, build) without
+ * opening a listener.
+ */
+import type { Diagnostic } from '../config/diagnostics.ts';
+import type { Snapshot } from '../config/snapshot.ts';
+import type { StaticConfig } from '../config/static.ts';
+import type { Handler } from '../lib/exchange.ts';
+import { implementedMiddlewareKinds } from '../middlewares/registry.ts';
+import type { EntryPointInfo } from '../pipeline/entry-points.ts';
+import { merge } from '../pipeline/merge.ts';
+import { resolve } from '../pipeline/resolve.ts';
+import { createFileProvider } from '../providers/file/file-provider.ts';
+import { createUpstreamPools } from '../proxy/upstream-pools.ts';
+import { build } from './build.ts';
+import { parseEntryPointAddress } from './entry-point-address.ts';
+import { internalServiceNames, internalSnapshot } from './internal-provider.ts';
+
+/** Every diagnostic of the configuration that `config` describes. */
+export async function checkConfiguration(config: StaticConfig): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  const entryPoints: EntryPointInfo[] = [];
+  for (const [name, ep] of Object.entries(config.entryPoints)) {
+    const a = parseEntryPointAddress(ep.address);
+    if ('error' in a) {
+      diagnostics.push({ severity: 'error', code: 'STATIC_INVALID_ADDRESS', resource: 'static', path: `entryPoints.${name}.address`, message: a.error });
+      continue;
+    }
+    entryPoints.push({ name, isUdp: a.protocol === 'udp', asDefault: ep.asDefault, ...(ep.http.middlewares.length > 0 ? { model: { middlewares: ep.http.middlewares } } : {}) });
+  }
+  const snapshots = new Map<string, Snapshot>();
+  snapshots.set('internal', internalSnapshot(config));
+  if (config.providers.file !== undefined) {
+    const f = config.providers.file;
+    const provider = createFileProvider({ ...(f.filename ? { filename: f.filename } : {}), ...(f.directory ? { directory: f.directory } : {}), watch: false });
+    const stop = new AbortController();
+    await provider.run((s) => {
+      snapshots.set(s.provider, s);
+      stop.abort();
+    }, stop.signal);
+  }
+  const runtime = resolve(merge(snapshots, { entryPoints, precedence: config.providers.precedence ?? [] }), {
+    entryPoints,
+    defaultRuleSyntax: config.core.defaultRuleSyntax,
+    precedence: config.providers.precedence ?? [],
+    supported: { httpMiddlewares: implementedMiddlewareKinds, httpServices: new Set(['loadBalancer', 'weighted']), tcp: false, udp: false },
+    internalServices: internalServiceNames,
+  });
+  const pools = createUpstreamPools();
+  const noop: Handler = () => {};
+  const state = build(runtime, { pools, internal: new Map([...internalServiceNames].map((n) => [n, noop])), notAppendXForwardedFor: false });
+  state.dispose();
+  await pools.dispose();
+  diagnostics.push(...runtime.diagnostics);
+  for (const section of [runtime.http.routers, runtime.http.services, runtime.http.middlewares, runtime.http.serversTransports,
+    runtime.tcp.routers, runtime.tcp.services, runtime.tcp.middlewares, runtime.udp.routers, runtime.udp.services]) {
+    for (const item of section.values()) diagnostics.push(...item.diagnostics);
+  }
+  return dedupe(diagnostics);
+}
+
+/** The same diagnostic reached through several items is listed once. */
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.code}|${d.resource}|${d.path}|${d.message}|${d.source?.file}:${d.source?.line}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

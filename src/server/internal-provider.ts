@@ -1,0 +1,41 @@
+/**
+ * The internal provider: routers for Switchyard's own services (`api@internal`,
+ * `ping@internal`) on the entry points the static configuration names, as Traefik's internal
+ * provider does (reference §8.1, §8.3).
+ */
+import { parseDynamicConfig } from '../config/dynamic.ts';
+import type { Provider, Snapshot } from '../config/snapshot.ts';
+import type { StaticConfig } from '../config/static.ts';
+
+/** Services that exist without being configured; routers of any provider may use them. */
+export const internalServiceNames: ReadonlySet<string> = new Set(['api@internal', 'ping@internal', 'noop@internal']);
+
+// Traefik uses MaxInt and MaxInt-1; JSON and JS numbers stop at 2^53.
+const PING_PRIORITY = Number.MAX_SAFE_INTEGER;
+const API_PRIORITY = Number.MAX_SAFE_INTEGER - 1;
+
+/** Builds the internal provider's one snapshot from the static configuration. */
+export function internalSnapshot(config: StaticConfig): Snapshot {
+  const routers: Record<string, unknown> = {};
+  if (config.api !== undefined && config.api.insecure) {
+    routers.api = { rule: 'PathPrefix(`/api`)', entryPoints: ['traefik'], service: 'api@internal', priority: API_PRIORITY };
+  }
+  if (config.ping !== undefined && !config.ping.manualRouting) {
+    routers.ping = { rule: 'PathPrefix(`/ping`)', entryPoints: [config.ping.entryPoint], service: 'ping@internal', priority: PING_PRIORITY };
+  }
+  const parsed = parseDynamicConfig({ http: { routers } }, { resource: 'internal' });
+  return { provider: 'internal', config: parsed.config, rejected: parsed.rejected, diagnostics: parsed.diagnostics };
+}
+
+export function createInternalProvider(config: StaticConfig): Provider {
+  return {
+    name: 'internal',
+    run(emit, signal) {
+      emit(internalSnapshot(config));
+      return new Promise((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    },
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * The `node:http` side of the engine seam: wraps IncomingMessage/ServerResponse (or a raw
+ * socket, for upgrade requests) into Switchyard's Exchange. Nothing above server/ sees Node's
+ * HTTP objects.
+ */
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex, Readable } from 'node:stream';
+import type { Exchange, ExchangeLog, RequestHead, ResponseHeadHook, ResponseSink, TlsFacts } from '../lib/exchange.ts';
+
+/** Request head fields, as a class so every request object has the same shape. */
+export class NodeRequestHead implements RequestHead {
+  method: string;
+  path: string;
+  query: string;
+  headers: string[];
+  readonly httpVersion: string;
+  readonly host: string;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localPort: number;
+  readonly tls: TlsFacts | undefined;
+  readonly entryPoint: string;
+
+  constructor(
+    req: IncomingMessage, path: string, query: string, host: string, entryPoint: string, tls: TlsFacts | undefined,
+  ) {
+    const socket = req.socket;
+    this.method = req.method ?? 'GET';
+    this.path = path;
+    this.query = query;
+    this.headers = req.rawHeaders;
+    this.httpVersion = req.httpVersion;
+    this.host = host;
+    this.remoteAddress = plainAddress(socket.remoteAddress ?? '');
+    this.remotePort = socket.remotePort ?? 0;
+    this.localPort = socket.localPort ?? 0;
+    this.tls = tls;
+    this.entryPoint = entryPoint;
+  }
+}
+
+/** `::ffff:1.2.3.4` (dual-stack listener) is the IPv4 client 1.2.3.4, as Go reports it. */
+export function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+export function newExchangeLog(startNs: bigint, path: string, query: string): ExchangeLog {
+  return {
+    startNs,
+    routerName: '',
+    serviceName: '',
+    serviceUrl: '',
+    serviceAddr: '',
+    originStatus: 0,
+    originContentSize: 0,
+    downstreamStatus: 0,
+    downstreamContentSize: 0,
+    requestContentSize: 0,
+    retryAttempts: 0,
+    originalPath: path,
+    originalQuery: query,
+  };
+}
+
+/** ResponseSink over a ServerResponse. */
+export class ServerResponseSink implements ResponseSink {
+  readonly #res: ServerResponse;
+  readonly #log: ExchangeLog;
+  constructor(res: ServerResponse, log: ExchangeLog) {
+    this.#res = res;
+    this.#log = log;
+  }
+  get headSent(): boolean {
+    return this.#res.headersSent;
+  }
+  writeHead(status: number, headers: string[]): void {
+    this.#res.writeHead(status, headers);
+  }
+  write(chunk: Buffer): boolean {
+    this.#log.downstreamContentSize += chunk.length;
+    return this.#res.write(chunk);
+  }
+  onDrain(listener: () => void): void {
+    this.#res.once('drain', listener);
+  }
+  end(): void {
+    this.#res.end();
+  }
+  destroy(err?: Error): void {
+    this.#res.destroy(err);
+  }
+  flush(): void {
+    this.#res.flushHeaders();
+  }
+}
+
+/**
+ * ResponseSink straight onto a client socket, for upgrade requests: the head is written by
+ * hand. A 101 leaves the socket open for the spliced streams; any other status ends the
+ * connection after the body (the client asked to leave HTTP, so no keep-alive).
+ */
+export class SocketResponseSink implements ResponseSink {
+  readonly #socket: Duplex;
+  readonly #log: ExchangeLog;
+  #headSent = false;
+  constructor(socket: Duplex, log: ExchangeLog) {
+    this.#socket = socket;
+    this.#log = log;
+  }
+  get headSent(): boolean {
+    return this.#headSent;
+  }
+  writeHead(status: number, headers: string[]): void {
+    this.#headSent = true;
+    let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`;
+    for (let i = 0; i < headers.length; i += 2) head += `${headers[i]!}: ${headers[i + 1]!}\r\n`;
+    if (status === 101) head += 'Connection: Upgrade\r\n';
+    else head += 'Connection: close\r\n';
+    this.#socket.write(`${head}\r\n`);
+  }
+  write(chunk: Buffer): boolean {
+    this.#log.downstreamContentSize += chunk.length;
+    return this.#socket.write(chunk);
+  }
+  onDrain(listener: () => void): void {
+    this.#socket.once('drain', listener);
+  }
+  end(): void {
+    this.#socket.end();
+  }
+  destroy(err?: Error): void {
+    this.#socket.destroy(err);
+  }
+  flush(): void {}
+}
+
+/** The Exchange for one request on a `node:http` server. */
+export class NodeExchange implements Exchange {
+  readonly request: NodeRequestHead;
+  readonly body: Readable | null;
+  readonly response: ResponseSink;
+  readonly upgrade: { readonly socket: Duplex; readonly head: Buffer } | null;
+  readonly responseHeadHooks: ResponseHeadHook[] = [];
+  readonly log: ExchangeLog;
+  #abort: AbortController | null = null;
+  #gone = false;
+
+  constructor(
+    request: NodeRequestHead, body: Readable | null, response: ResponseSink,
+    upgrade: { readonly socket: Duplex; readonly head: Buffer } | null, log: ExchangeLog,
+  ) {
+    this.request = request;
+    this.body = body;
+    this.response = response;
+    this.upgrade = upgrade;
+    this.log = log;
+  }
+
+  /** Created on first use: most requests never need one. */
+  get signal(): AbortSignal {
+    if (this.#abort === null) {
+      this.#abort = new AbortController();
+      if (this.#gone) this.#abort.abort();
+    }
+    return this.#abort.signal;
+  }
+
+  /** Called by the engine when the client went away before the response ended. */
+  clientGone(): void {
+    if (this.#gone) return;
+    this.#gone = true;
+    this.#abort?.abort();
+  }
+}
+
+/** True when the request has a body (RFC 9112 §6.3: Content-Length or Transfer-Encoding). */
+export function hasBody(req: IncomingMessage): boolean {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const k = raw[i]!;
+    if (k.length === 14 && k.toLowerCase() === 'content-length') return raw[i + 1] !== '0';
+    if (k.length === 17 && k.toLowerCase() === 'transfer-encoding') return true;
+  }
+  return false;
+}

@@ -1,0 +1,99 @@
+/**
+ * End to end: X-Forwarded-* and X-Real-Ip with and without trusted IPs.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'node:http';
+import { startBackend, type Backend } from './support/backends.ts';
+import { startSwitchyard, tempDir, type SwitchyardProcess } from './support/switchyard-process.ts';
+
+let backend: Backend;
+let sy: SwitchyardProcess;
+
+before(async () => {
+  backend = await startBackend('echo');
+  const dir = tempDir();
+  writeFileSync(join(dir, 'dynamic.yml'), `
+http:
+  routers:
+    all:
+      rule: "PathPrefix(\`/\`)"
+      service: echo
+  services:
+    echo:
+      loadBalancer:
+        servers: [{url: "${backend.url}"}]
+`);
+  // 127.0.0.1 is trusted on "trusted"; nothing is trusted on "web".
+  writeFileSync(join(dir, 'static.yml'), `
+entryPoints:
+  web:
+    address: "127.0.0.1:0"
+  trusted:
+    address: "127.0.0.1:0"
+    forwardedHeaders:
+      trustedIPs: ["127.0.0.1/32"]
+providers:
+  file:
+    filename: ${JSON.stringify(join(dir, 'dynamic.yml'))}
+log:
+  level: INFO
+  format: json
+`);
+  sy = await startSwitchyard([`--configFile=${join(dir, 'static.yml')}`], ['web', 'trusted']);
+});
+
+after(async () => {
+  await sy?.stop();
+  await backend?.close();
+});
+
+/** node:http as the client: it sends Connection and Keep-Alive headers exactly as given. */
+function headersSeen(entryPoint: string, sent: Record<string, string>): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: sy.ports.get(entryPoint), path: '/x', headers: sent, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => {
+        resolve((JSON.parse(body) as { headers: Record<string, string> }).headers);
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const spoofed = {
+  host: 'app.example:8443',
+  'x-forwarded-for': '203.0.113.7',
+  'x-forwarded-proto': 'https',
+  'x-forwarded-host': 'evil.example',
+  'x-real-ip': '203.0.113.7',
+};
+
+test('from an untrusted peer, forwarded headers are replaced with what the proxy saw', async () => {
+  const h = await headersSeen('web', spoofed);
+  assert.equal(h['x-forwarded-for'], '127.0.0.1');
+  assert.equal(h['x-real-ip'], '127.0.0.1');
+  assert.equal(h['x-forwarded-proto'], 'http');
+  assert.equal(h['x-forwarded-host'], 'app.example:8443');
+  assert.equal(h['x-forwarded-port'], '8443');
+  assert.ok(h['x-forwarded-server'], 'X-Forwarded-Server is set');
+  assert.equal(h.host, 'app.example:8443', 'passHostHeader keeps the client Host');
+});
+
+test('from a trusted peer, forwarded headers are kept and the peer is appended', async () => {
+  const h = await headersSeen('trusted', spoofed);
+  assert.equal(h['x-forwarded-for'], '203.0.113.7, 127.0.0.1');
+  assert.equal(h['x-real-ip'], '203.0.113.7');
+  assert.equal(h['x-forwarded-proto'], 'https');
+  assert.equal(h['x-forwarded-host'], 'evil.example');
+});
+
+test('hop-by-hop headers and those named by Connection are not forwarded', async () => {
+  const h = await headersSeen('web', { connection: 'x-secret, keep-alive', 'x-secret': '1', 'keep-alive': 'timeout=5', 'x-kept': 'yes' });
+  assert.equal(h['x-secret'], undefined);
+  assert.equal(h['keep-alive'], undefined);
+  assert.equal(h['x-kept'], 'yes');
+});

@@ -1,0 +1,65 @@
+/**
+ * End to end: SIGTERM with a slow request in flight. /ping turns to the terminating status at
+ * once, the slow request completes, then the process exits 0.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { startSwitchyard, staticConfig, tempDir } from './support/switchyard-process.ts';
+
+test('SIGTERM: ping answers 503, the in-flight request finishes, then the process exits', async () => {
+  let held: ServerResponse | null = null;
+  let arrived: () => void = () => {};
+  const arrivedP = new Promise<void>((r) => { arrived = r; });
+  const server = createServer((_req, res) => { held = res; arrived(); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  const dir = tempDir();
+  writeFileSync(join(dir, 'dynamic.yml'), `
+http:
+  routers:
+    slow:
+      rule: "PathPrefix(\`/\`)"
+      service: slow
+  services:
+    slow:
+      loadBalancer:
+        servers: [{url: "http://127.0.0.1:${port}"}]
+`);
+  // A long accept window and grace time: the test moves on events, not on these durations.
+  const extra = `
+`;
+  writeFileSync(join(dir, 'static.yml'), staticConfig(join(dir, 'dynamic.yml'), extra).replace(
+    'address: "127.0.0.1:0"\n  traefik:',
+    'address: "127.0.0.1:0"\n    transport:\n      lifeCycle:\n        requestAcceptGraceTimeout: 1s\n        graceTimeOut: 60s\n  traefik:',
+  ));
+  const sy = await startSwitchyard([`--configFile=${join(dir, 'static.yml')}`], ['web', 'traefik']);
+  const ping = `http://127.0.0.1:${sy.ports.get('traefik')}/ping`;
+  try {
+    const ok = await request(ping);
+    assert.equal(ok.statusCode, 200);
+    assert.equal(await ok.body.text(), 'OK');
+
+    const slow = request(`http://127.0.0.1:${sy.ports.get('web')}/slow`).then(async (r) => ({ status: r.statusCode, body: await r.body.text() }));
+    await arrivedP;
+    sy.child.kill('SIGTERM');
+    await sy.waitFor((l) => l.msg === 'shutdown phase' && l.phase === 'terminating', 'the terminating phase');
+
+    const terminating = await request(ping);
+    assert.equal(terminating.statusCode, 503);
+    assert.equal(await terminating.body.text(), 'Service Unavailable');
+
+    (held as ServerResponse | null)!.end('finished');
+    assert.deepEqual(await slow, { status: 200, body: 'finished' });
+    assert.equal(await sy.stop(), 0);
+    const phases = sy.lines.filter((l) => l.msg === 'shutdown phase' && l.entryPoint === 'web').map((l) => l.phase);
+    assert.deepEqual(phases, ['stop-accepting', 'draining', 'closed']);
+  } finally {
+    await sy.stop('SIGKILL');
+    server.closeAllConnections();
+    server.close();
+  }
+});

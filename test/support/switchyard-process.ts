@@ -1,0 +1,122 @@
+/**
+ * Test support: runs the real `bin/switchyard` as a child process and follows its JSON log, so
+ * tests wait for events (listening, configuration applied, phases of a stop) instead of
+ * sleeping.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const launcher = join(projectRoot, 'bin', 'switchyard');
+
+export interface LogLine {
+  readonly level?: number | string;
+  readonly msg?: string;
+  readonly [key: string]: unknown;
+}
+
+export interface SwitchyardProcess {
+  readonly child: ChildProcess;
+  readonly lines: LogLine[];
+  /** Resolves with the first log line (past or future) satisfying `predicate`. */
+  waitFor(predicate: (line: LogLine) => boolean, what?: string): Promise<LogLine>;
+  /** Entry point name → `host:port` from the "entry point listening" lines. */
+  readonly ports: Map<string, number>;
+  /** Number of "configuration applied" lines seen so far. */
+  applied(): number;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  readonly stderr: () => string;
+}
+
+/** Creates a temporary directory with the given files and returns its path. */
+export function tempDir(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** Starts switchyard with `args`, waits until every named entry point listens. */
+export async function startSwitchyard(args: string[], entryPoints: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<SwitchyardProcess> {
+  const child = spawn(launcher, args, {
+    cwd: options.cwd ?? projectRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: LogLine[] = [];
+  const waiters: { predicate: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
+  const ports = new Map<string, number>();
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  const rl = createInterface({ input: child.stdout! });
+  rl.on('line', (text) => {
+    let line: LogLine;
+    try {
+      line = JSON.parse(text) as LogLine;
+    } catch {
+      line = { msg: text };
+    }
+    lines.push(line);
+    if (line.msg === 'entry point listening' && typeof line.entryPoint === 'string' && typeof line.port === 'number') {
+      ports.set(line.entryPoint, line.port);
+    }
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      if (waiters[i]!.predicate(line)) {
+        waiters[i]!.resolve(line);
+        waiters.splice(i, 1);
+      }
+    }
+  });
+  const exited = once(child, 'exit');
+  const proc: SwitchyardProcess = {
+    child,
+    lines,
+    ports,
+    stderr: () => stderr,
+    applied: () => lines.filter((l) => l.msg === 'configuration applied').length,
+    waitFor(predicate, what = 'log line') {
+      const seen = lines.find(predicate);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        waiters.push({ predicate, resolve });
+        void exited.then(() => reject(new Error(`switchyard exited before ${what}; stderr:\n${stderr}\nstdout:\n${lines.map((l) => JSON.stringify(l)).join('\n')}`)));
+      });
+    },
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill(signal);
+      const [code] = (await exited) as [number | null];
+      return code;
+    },
+  };
+  for (const ep of entryPoints) {
+    await proc.waitFor((l) => l.msg === 'entry point listening' && l.entryPoint === ep, `entry point ${ep}`);
+  }
+  await proc.waitFor((l) => l.msg === 'configuration applied', 'the first configuration');
+  return proc;
+}
+
+/** A static configuration that listens on port 0 for `web` (and `traefik` for the API). */
+export function staticConfig(dynamicFile: string, extra = ''): string {
+  return `entryPoints:
+  web:
+    address: "127.0.0.1:0"
+  traefik:
+    address: "127.0.0.1:0"
+providers:
+  providersThrottleDuration: 0s
+  file:
+    filename: ${JSON.stringify(dynamicFile)}
+    watch: true
+api:
+  insecure: true
+ping: {}
+log:
+  level: INFO
+  format: json
+${extra}`;
+}
