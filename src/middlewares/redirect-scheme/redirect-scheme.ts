@@ -11,8 +11,9 @@ import { requestHost } from '../request-host.ts';
 /**
  * Traefik's pattern over the client URL: optional scheme, host (bracketed IPv6 or `[\w._-]+`),
  * optional port, rest. Only groups 2 and 4 are kept, so the request's own port is dropped.
+ * The pattern is fixed, so it is compiled once for every instance.
  */
-const clientUrlPattern = String.raw`^(https?:\/\/)?(\[[\w:.]+\]|[\w\._-]+)?(:\d+)?(.*)$`;
+const clientUrlRegex = compileConfigRegex(String.raw`^(https?:\/\/)?(\[[\w:.]+\]|[\w\._-]+)?(:\d+)?(.*)$`, '');
 
 /** Go's `net.SplitHostPort`: [host, port], or null when Go reports an error. */
 function splitHostPort(hostport: string): [string, string] | null {
@@ -65,6 +66,5 @@ export function createRedirectScheme(config: RedirectSchemeMiddleware, _context:
   const port = config.port ?? '';
   const defaultPort = (scheme === 'http' && port === '80') || (scheme === 'https' && port === '443');
   const targetPort = port !== '' && !defaultPort ? `:${port}` : '';
-  const regex = compileConfigRegex(clientUrlPattern, 'scheme');
-  return createUrlRedirect(regex, `${scheme}://\${2}${targetPort}\${4}`, permanent, clientRequestUrl);
+  return createUrlRedirect(clientUrlRegex, `${scheme}://\${2}${targetPort}\${4}`, permanent, clientRequestUrl);
 }
