@@ -107,3 +107,5 @@ export type EncodedCharactersMiddleware = DeepReadonly<z.output<typeof encodedCh
 export type TlsClientCertInfoConfig = DeepReadonly<z.output<typeof certInfoSchema>>;
 /** `passTLSClientCert` config. */
 export type PassTlsClientCertMiddleware = DeepReadonly<z.output<typeof passTlsClientCertSchema>>;
+/** Same as `PassTlsClientCertMiddleware`, spelled like the `passTLSClientCert` kind key. */
+export type PassTLSClientCertMiddleware = PassTlsClientCertMiddleware;

@@ -130,7 +130,7 @@ const middlewareShape = Object.fromEntries(
 
 /** The middleware item: exactly one kind key, turned into the `HttpMiddleware` union. */
 export const httpMiddlewareSchema = configObject(middlewareShape,
-  (value, ctx) => checkSingleKind(value, httpMiddlewareKinds, 'middleware', ctx)}).transform((value): HttpMiddleware => {
+  (value, ctx) => checkSingleKind(value, httpMiddlewareKinds, 'middleware', ctx)).transform((value): HttpMiddleware => {
   // checkSingleKind guarantees exactly one kind is present.
   const kind = httpMiddlewareKinds.find((k) => value[k] !== undefined)!;
   return { kind, [kind]: value[kind] } as unknown as HttpMiddleware;

@@ -202,7 +202,7 @@ export const httpServiceSchema = configObject({
   failover: failoverServiceSchema.optional(),
   highestRandomWeight: highestRandomWeightServiceSchema.optional(),
   middlewares: stringList().optional(),
-}, (value, ctx) => checkSingleKind(value, httpServiceKinds, 'service', ctx)}).transform((value): HttpService => {
+}, (value, ctx) => checkSingleKind(value, httpServiceKinds, 'service', ctx)).transform((value): HttpService => {
   const middlewares = value.middlewares ?? [];
   // checkSingleKind guarantees exactly one kind is present.
   const kind = httpServiceKinds.find((k) => value[k] !== undefined)!;

@@ -1,19 +1,14 @@
 /**
- * IP address and CIDR checks for `sourceRange`, `trustedIPs` and `excludedIPs` lists.
+ * IP address and CIDR lists (`sourceRange`, `trustedIPs`, `excludedIPs`), validated with the
+ * same parser the runtime uses (lib/ip-range), so what passes here is what will match.
  */
-import { isIP } from 'node:net';
+import { parseRange } from '../lib/ip-range.ts';
 import { addIssue } from './issue-codes.ts';
 import { stringList } from './scalar-schemas.ts';
 
 /** True for an IPv4/IPv6 address or a CIDR range (`10.0.0.0/8`, `::1/128`). */
 export function isIpOrCidr(text: string): boolean {
-  const [address = '', prefix, extra] = text.split('/');
-  if (extra !== undefined) return false;
-  const family = isIP(address);
-  if (family === 0) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (family === 4 ? 32 : 128);
+  return parseRange(text) !== null;
 }
 
 /** A list of IP addresses or CIDR ranges; each bad entry is an error at its index. */

@@ -20,7 +20,7 @@ export interface ListenAddress {
 
 const addressPattern = /^(?:\[([^\]]*)\]|([^:[\]/]*)):(\d{1,5})(?:\/([A-Za-z]+))?$/;
 
-/** Parses `:80`, `1.2.3.4:443`, `[::]:443`, `:53/udp`; null when malformed. */
+/** Parses `:80`, `1.2.3.4:443`, `[::]:443`, `:53/udp`; a message saying what was expected when malformed. */
 export function parseListenAddress(address: string): ListenAddress | string {
   const match = addressPattern.exec(address.trim());
   if (match === null) return 'expected host:port with an optional /tcp or /udp suffix, like ":80", "0.0.0.0:443" or ":53/udp"';
