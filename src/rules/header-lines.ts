@@ -27,14 +27,6 @@ export function someHeaderLine(headers: readonly string[], lowerName: string, ac
   return false;
 }
 
-/** True when some line is named `lowerName`. */
-export function hasHeader(headers: readonly string[], lowerName: string): boolean {
-  if (lowerName === 'host') return false;
-  const n = headers.length;
-  for (let i = 0; i < n; i += 2) if (nameEquals(headers[i]!, lowerName)) return true;
-  return false;
-}
-
 /** ASCII case-insensitive equality against an already lower-case name, without allocating. */
 function nameEquals(name: string, lower: string): boolean {
   const n = name.length;

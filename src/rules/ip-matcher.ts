@@ -57,11 +57,6 @@ export function compileIpMatcher(values: readonly string[]): CompileIpMatcherRes
   };
 }
 
-/** True when `value` is an IP address as Go's netip.ParseAddr accepts it (zone allowed). */
-export function isIpAddress(value: string): boolean {
-  return parseAddress(value, new Uint8Array(16), true) !== 0;
-}
-
 /**
  * A prefix's range of canonical (unmapped) addresses; an error message; or null for a range whose
  * ends fall in different families after unmapping (such a range contains nothing in Traefik).

@@ -44,6 +44,7 @@ describe('Query with a value', () => {
     { rule: 'Query(`k`, `a b`)', request: { query: 'k=a+b' }, expected: true, why: '+ is a space' },
     { rule: 'Query(`k`, `a b`)', request: { query: 'k=a%20b' }, expected: true },
     { rule: 'Query(`a=b`, `c`)', request: { query: 'a%3Db=c' }, expected: true, why: 'keys are decoded' },
+    { rule: 'Query(`q`, `café`)', request: { query: 'q=caf%C3%A9' }, expected: true, why: 'bytes reassemble as UTF-8' },
     { rule: 'Query(`k`, `v`)', request: { query: 'k=%zz&k=v' }, expected: true, why: 'a malformed pair is skipped, not fatal' },
     { rule: 'Query(`k`, `v`)', request: { query: 'k=v;x=1' }, expected: false, why: 'a pair with ; is skipped, as by Go' },
     { rule: 'Query(`k`, `v`)', request: { query: '' }, expected: false },

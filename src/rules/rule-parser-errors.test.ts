@@ -54,6 +54,7 @@ const cases: ErrorCase[] = [
   { title: 'a missing comma', rule: 'Host(`a` `b`)', offset: 9, message: /missing `,`/ },
   { title: 'a nested matcher', rule: 'Host(Path(`/`))', offset: 5, message: /cannot be nested/ },
   { title: 'an identifier argument', rule: 'Host(example)', offset: 5, message: /quoted strings, found identifier example/ },
+  { title: 'an unquoted path', rule: 'PathPrefix(/api)', offset: 11, message: /quoted strings, found `\/`/ },
   // Matchers.
   { title: 'an unknown function', rule: 'Foo(`a`)', offset: 0, message: /unsupported function: Foo$/ },
   { title: 'a wrongly cased matcher, with the accepted spellings', rule: 'Host(`a`) && pathPrefix(`/`)', offset: 13, message: /unsupported function: pathPrefix \(matcher names are accepted as PathPrefix, pathprefix, PATHPREFIX, Pathprefix\)/ },

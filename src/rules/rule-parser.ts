@@ -140,6 +140,10 @@ export function parseRule(rule: string): ParseRuleResult {
           arg.offset,
         );
       }
+      if (arg.kind === 'op') {
+        // Typically an unquoted value such as PathPrefix(/api).
+        throw new SyntaxProblem(`matcher arguments are quoted strings, found \`${arg.text}\``, arg.offset);
+      }
       if (arg.kind !== 'string') throw unexpected(arg, 'expected a quoted string argument');
       next();
       args.push({ value: arg.value, offset: arg.offset });
