@@ -2,7 +2,7 @@
  * The engine seam: Switchyard's own request/response types.
  *
  * Routing, middlewares and services see only these types, never `IncomingMessage` or
- * `ServerResponse`. The first engine (server/http-engine.ts) adapts `node:http` to them; a
+ * `ServerResponse`. The first engine (server/http-entry-point.ts with server/node-exchange.ts) adapts `node:http` to them; a
  * raw-socket engine will implement the same interfaces later without changes above the seam.
  *
  * Hot-path note: headers stay a flat array of raw `[name, value, name, value, …]` pairs as the

@@ -15,8 +15,10 @@ export interface ServerTarget {
   readonly url: string;
   /** `scheme://host:port`. */
   readonly origin: string;
-  /** `host:port`, for the access log's ServiceAddr and for Host when passHostHeader is false. */
+  /** `host:port`, for the access log's ServiceAddr. */
   readonly address: string;
+  /** The URL's authority as written, sent as Host when passHostHeader is false. */
+  readonly host: string;
   /** The server URL's path when preservePath is on, else ''. */
   readonly basePath: string;
   readonly pool: Pool;
@@ -63,7 +65,7 @@ export function outgoingHeaders(exchange: Exchange, target: ServerTarget, option
     }
     out.push(k, src[i + 1]!);
   }
-  if (!options.passHostHeader) out.push('host', target.address);
+  if (!options.passHostHeader) out.push('host', target.host);
   if (options.notAppendXForwardedFor) {
     if (xff !== undefined) out.push('X-Forwarded-For', xff);
   } else {

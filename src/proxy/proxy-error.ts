@@ -55,8 +55,8 @@ export function sendProxyError(exchange: Exchange, error: ProxyError): void {
     exchange.response.destroy(error);
     return;
   }
-  // Traefik sends 404 with nosniff; every generated error here carries an explicit Content-Type
-  // (Traefik's 502/504 have none: DESIGN.md lists consistent Content-Type as an improvement).
+  // Every generated error carries an explicit Content-Type. Traefik's 502/504 have none (it
+  // disables content sniffing), which leaves clients guessing; the body is plain text either way.
   sendText(exchange, status, body);
 }
 

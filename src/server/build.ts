@@ -3,8 +3,10 @@
  * RuntimeConfig and yields the handlers the entry points dispatch through. A service or router
  * that cannot be built is disabled with a diagnostic; everything else goes live.
  */
+import { readFileSync } from 'node:fs';
 import type { HttpMiddleware, HttpService } from '../config/dynamic.ts';
 import type { Diagnostic } from '../config/diagnostics.ts';
+import type { StaticServersTransportConfig } from '../config/static-transports.ts';
 import type { RuntimeConfig, RuntimeItem } from '../config/runtime.ts';
 import type { HttpRequestMatcher } from '../lib/matcher.ts';
 import type { Exchange, Handler, RequestHead } from '../lib/exchange.ts';
@@ -44,6 +46,20 @@ function disable(item: RuntimeItem<unknown>, code: string, path: string, message
   item.diagnostics.push(d);
 }
 
+/** The transport services use when they name none: `default@internal`, from static `serversTransport`. */
+export function staticDefaultTransport(config: StaticServersTransportConfig): TransportSettings {
+  const t = config.forwardingTimeouts;
+  return {
+    name: 'default@internal',
+    dialTimeoutMs: t.dialTimeout,
+    responseHeaderTimeoutMs: t.responseHeaderTimeout,
+    idleConnTimeoutMs: t.idleConnTimeout,
+    insecureSkipVerify: config.insecureSkipVerify,
+    serverName: '',
+    rootCAs: (config.rootCAs ?? []).map(readCertificate),
+  };
+}
+
 /** Builds every enabled router and the services and middlewares they use. */
 export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
   const services = new Map<string, BuiltService>();
@@ -63,7 +79,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
       idleConnTimeoutMs: t.idleConnTimeout,
       insecureSkipVerify: item.config.insecureSkipVerify,
       serverName: item.config.serverName ?? '',
-      rootCAs: item.config.rootCAs ?? [],
+      rootCAs: (item.config.rootCAs ?? []).map(readCertificate),
     };
   };
 
@@ -101,7 +117,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
       case 'loadBalancer': {
         const missing = unsupportedLoadBalancerFeatures(config.loadBalancer);
         if (missing.length > 0) {
-          disable(item, 'SERVICE_FEATURE_NOT_IMPLEMENTED', `http.services.${item.name}.loadBalancer`,
+          disable(item, 'SERVICE_FEATURE_NOT_IMPLEMENTED', `http.services.${localName(item.name)}.loadBalancer`,
             `not implemented yet in Switchyard: ${missing.join(', ')}`);
           return null;
         }
@@ -109,7 +125,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
         try {
           transport = transportFor(provider, config.loadBalancer.serversTransport);
         } catch (err) {
-          disable(item, 'SERVICE_TRANSPORT_NOT_FOUND', `http.services.${item.name}.loadBalancer.serversTransport`, (err as Error).message);
+          disable(item, 'SERVICE_TRANSPORT_NOT_FOUND', `http.services.${localName(item.name)}.loadBalancer.serversTransport`, (err as Error).message);
           return null;
         }
         built = createLoadBalancer(item.name, config.loadBalancer, {
@@ -120,7 +136,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
       case 'weighted': {
         const missing = unsupportedWeightedFeatures(config.weighted);
         if (missing.length > 0) {
-          disable(item, 'SERVICE_FEATURE_NOT_IMPLEMENTED', `http.services.${item.name}.weighted`,
+          disable(item, 'SERVICE_FEATURE_NOT_IMPLEMENTED', `http.services.${localName(item.name)}.weighted`,
             `not implemented yet in Switchyard: ${missing.join(', ')}`);
           return null;
         }
@@ -128,7 +144,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
         for (const child of config.weighted.services) {
           const h = serviceHandler(qualifyName(child.name, provider));
           if (h === null) {
-            disable(item, 'SERVICE_CHILD_UNAVAILABLE', `http.services.${item.name}.weighted.services`,
+            disable(item, 'SERVICE_CHILD_UNAVAILABLE', `http.services.${localName(item.name)}.weighted.services`,
               `child service "${qualifyName(child.name, provider)}" is not available`);
             return null;
           }
@@ -140,7 +156,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
       case 'mirroring':
       case 'failover':
       case 'highestRandomWeight':
-        disable(item, 'SERVICE_FEATURE_NOT_IMPLEMENTED', `http.services.${item.name}.${config.kind}`,
+        disable(item, 'SERVICE_FEATURE_NOT_IMPLEMENTED', `http.services.${localName(item.name)}.${config.kind}`,
           `service kind ${config.kind} is not implemented yet in Switchyard`);
         return null;
       default: {
@@ -176,10 +192,17 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
   const perEntryPoint = new Map<string, { name: string; priority: number; precedence: number; matcher: HttpRequestMatcher; value: Handler }[]>();
   for (const router of runtime.http.routers.values()) {
     if (router.status === 'disabled' || router.matcher === null) continue;
+    if (router.config?.tls !== undefined) {
+      // A router with `tls` only answers on TLS connections; serving it over plain HTTP would
+      // expose what the user meant to protect. TLS termination comes with the TLS work.
+      disable(router, 'ROUTER_FEATURE_NOT_IMPLEMENTED', `http.routers.${localName(router.name)}.tls`,
+        'not implemented yet in Switchyard: TLS routers (the router is not served)');
+      continue;
+    }
     const svc = serviceHandler(router.service);
     if (svc === null) {
       const why = runtime.http.services.get(router.service)?.errors.join('; ') ?? 'not built';
-      disable(router, 'ROUTER_SERVICE_UNAVAILABLE', `http.routers.${router.name}.service`,
+      disable(router, 'ROUTER_SERVICE_UNAVAILABLE', `http.routers.${localName(router.name)}.service`,
         `the service "${router.service}" is not available: ${why}`);
       continue;
     }
@@ -188,7 +211,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
       handler = wrapWithMiddlewares(svc, router.middlewares, middlewareBuilder());
     } catch (err) {
       const code = err instanceof MiddlewareConfigError ? err.code : 'ROUTER_MIDDLEWARE_UNAVAILABLE';
-      disable(router, code, `http.routers.${router.name}.middlewares`, (err as Error).message);
+      disable(router, code, `http.routers.${localName(router.name)}.middlewares`, (err as Error).message);
       continue;
     }
     const routerName = router.name;
@@ -214,6 +237,16 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
       for (const s of services.values()) s.dispose();
     },
   };
+}
+
+/** Diagnostic paths name items as the provider wrote them (`http.services.app`), like the parser. */
+function localName(qualified: string): string {
+  return splitQualifiedName(qualified).name;
+}
+
+/** A rootCAs entry is PEM text or a path to a PEM file, as in Traefik. */
+function readCertificate(entry: string): string {
+  return entry.includes('-----BEGIN') ? entry : readFileSync(entry, 'utf8');
 }
 
 function wrapWithMiddlewares(handler: Handler, qualifiedNames: readonly string[], buildOne: (q: string) => Middleware): Handler {

@@ -10,6 +10,7 @@ import type { Handler } from '../lib/exchange.ts';
 import { implementedMiddlewareKinds } from '../middlewares/registry.ts';
 import type { EntryPointInfo } from '../pipeline/entry-points.ts';
 import { merge } from '../pipeline/merge.ts';
+import { defaultProviderPrecedence } from '../pipeline/precedence.ts';
 import { resolve } from '../pipeline/resolve.ts';
 import { createFileProvider } from '../providers/file/file-provider.ts';
 import { createUpstreamPools } from '../proxy/upstream-pools.ts';
@@ -40,16 +41,16 @@ export async function checkConfiguration(config: StaticConfig): Promise<Diagnost
       stop.abort();
     }, stop.signal);
   }
-  const runtime = resolve(merge(snapshots, { entryPoints, precedence: config.providers.precedence ?? [] }), {
+  const runtime = resolve(merge(snapshots, { entryPoints, precedence: config.providers.precedence ?? defaultProviderPrecedence }), {
     entryPoints,
     defaultRuleSyntax: config.core.defaultRuleSyntax,
-    precedence: config.providers.precedence ?? [],
+    precedence: config.providers.precedence ?? defaultProviderPrecedence,
     supported: { httpMiddlewares: implementedMiddlewareKinds, httpServices: new Set(['loadBalancer', 'weighted']), tcp: false, udp: false },
-    internalServices: internalServiceNames,
+    internalServices: internalServiceNames(config),
   });
   const pools = createUpstreamPools();
   const noop: Handler = () => {};
-  const state = build(runtime, { pools, internal: new Map([...internalServiceNames].map((n) => [n, noop])), notAppendXForwardedFor: false });
+  const state = build(runtime, { pools, internal: new Map([...internalServiceNames(config)].map((n) => [n, noop])), notAppendXForwardedFor: false });
   state.dispose();
   await pools.dispose();
   diagnostics.push(...runtime.diagnostics);

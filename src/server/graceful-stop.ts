@@ -4,6 +4,7 @@
  * a load balancer that has not yet seen the failing ping still reaches us); then they stop
  * accepting, in-flight requests get graceTimeOut to finish, and what remains is cut.
  */
+import type { Clock } from '../pipeline/clock.ts';
 import type { HttpEntryPoint } from './http-entry-point.ts';
 
 export interface StopTimings {
@@ -16,23 +17,24 @@ export interface StopEvents {
   onPhase?(phase: 'terminating' | 'stop-accepting' | 'draining' | 'closed', entryPoint: string): void;
 }
 
-function delay(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve();
-}
-
-/** Stops one entry point gracefully; resolves once it is closed. */
-export async function stopEntryPoint(entryPoint: HttpEntryPoint, timings: StopTimings, events: StopEvents = {}): Promise<void> {
-  await delay(timings.requestAcceptGraceTimeoutMs);
+/**
+ * Stops one entry point gracefully; resolves once it is closed. Timers come from `clock` so
+ * tests can drive the phases without waiting.
+ */
+export async function stopEntryPoint(entryPoint: Pick<HttpEntryPoint, 'name' | 'stopAccepting' | 'whenIdle' | 'closeAll'>,
+  timings: StopTimings, clock: Clock, events: StopEvents = {}): Promise<void> {
+  if (timings.requestAcceptGraceTimeoutMs > 0) {
+    await new Promise<void>((resolve) => clock.setTimeout(resolve, timings.requestAcceptGraceTimeoutMs));
+  }
   events.onPhase?.('stop-accepting', entryPoint.name);
   entryPoint.stopAccepting();
   events.onPhase?.('draining', entryPoint.name);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), Math.max(0, timings.graceTimeOutMs));
-    timer.unref();
+  let timer: unknown;
+  const deadline = new Promise<void>((resolve) => {
+    timer = clock.setTimeout(resolve, Math.max(0, timings.graceTimeOutMs));
   });
   await Promise.race([entryPoint.whenIdle(), deadline]);
-  clearTimeout(timer);
+  clock.clearTimeout(timer);
   entryPoint.closeAll();
   events.onPhase?.('closed', entryPoint.name);
 }

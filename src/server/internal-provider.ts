@@ -7,8 +7,16 @@ import { parseDynamicConfig } from '../config/dynamic.ts';
 import type { Provider, Snapshot } from '../config/snapshot.ts';
 import type { StaticConfig } from '../config/static.ts';
 
-/** Services that exist without being configured; routers of any provider may use them. */
-export const internalServiceNames: ReadonlySet<string> = new Set(['api@internal', 'ping@internal', 'noop@internal']);
+/**
+ * Services that exist without being configured, for this static configuration; routers of any
+ * provider may use them (`api@internal` needs `api`, `ping@internal` needs `ping`).
+ */
+export function internalServiceNames(config: StaticConfig): ReadonlySet<string> {
+  const names = new Set(['noop@internal']);
+  if (config.api !== undefined) names.add('api@internal');
+  if (config.ping !== undefined) names.add('ping@internal');
+  return names;
+}
 
 // Traefik uses MaxInt and MaxInt-1; JSON and JS numbers stop at 2^53.
 const PING_PRIORITY = Number.MAX_SAFE_INTEGER;
@@ -18,7 +26,9 @@ const API_PRIORITY = Number.MAX_SAFE_INTEGER - 1;
 export function internalSnapshot(config: StaticConfig): Snapshot {
   const routers: Record<string, unknown> = {};
   if (config.api !== undefined && config.api.insecure) {
-    routers.api = { rule: 'PathPrefix(`/api`)', entryPoints: ['traefik'], service: 'api@internal', priority: API_PRIORITY };
+    // api.basePath prefixes the API paths (default `/`).
+    const base = (config.api.basePath ?? '/').replace(/\/+$/, '');
+    routers.api = { rule: `PathPrefix(\`${base}/api\`)`, entryPoints: ['traefik'], service: 'api@internal', priority: API_PRIORITY };
   }
   if (config.ping !== undefined && !config.ping.manualRouting) {
     routers.ping = { rule: 'PathPrefix(`/ping`)', entryPoints: [config.ping.entryPoint], service: 'ping@internal', priority: PING_PRIORITY };

@@ -9,7 +9,7 @@ import { formatDiagnostic } from '../config/diagnostics.ts';
 import type { RuntimeConfig } from '../config/runtime.ts';
 import type { Provider, Snapshot } from '../config/snapshot.ts';
 import type { StaticConfig } from '../config/static.ts';
-import type { Handler } from '../lib/exchange.ts';
+import { sendText, type Handler } from '../lib/exchange.ts';
 import { createIpRangeSet } from '../lib/ip-range.ts';
 import { createApiHandler } from '../api/api-handler.ts';
 import { createPingHandler } from '../api/ping-handler.ts';
@@ -20,15 +20,16 @@ import { createAggregator } from '../pipeline/aggregator.ts';
 import { createSystemClock } from '../pipeline/clock.ts';
 import type { EntryPointInfo } from '../pipeline/entry-points.ts';
 import { merge } from '../pipeline/merge.ts';
+import { defaultProviderPrecedence } from '../pipeline/precedence.ts';
 import { resolve } from '../pipeline/resolve.ts';
 import { createFileProvider } from '../providers/file/file-provider.ts';
 import { implementedMiddlewareKinds } from '../middlewares/registry.ts';
 import { createUpstreamPools } from '../proxy/upstream-pools.ts';
-import { build, type BuiltState } from './build.ts';
+import { build, staticDefaultTransport, type BuiltState } from './build.ts';
 import { parseEntryPointAddress } from './entry-point-address.ts';
 import { stopEntryPoint } from './graceful-stop.ts';
 import { createHttpEntryPoint, type HttpEntryPoint } from './http-entry-point.ts';
-import { createInternalProvider, internalServiceNames } from './internal-provider.ts';
+import { createInternalProvider } from './internal-provider.ts';
 import { createRouterTable } from './router-table.ts';
 
 export const switchyardVersion = '0.1.0';
@@ -99,7 +100,10 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger): Promi
     serverStatus: (service: string) => table.current?.services.get(service)?.serverStatus(),
   };
   const internal = new Map<string, Handler>();
-  internal.set('api@internal', createApiHandler({
+  // noop@internal answers nothing useful by design: routers that always redirect use it.
+  internal.set('noop@internal', (exchange) => sendText(exchange, 200, ''));
+  // api@internal and ping@internal exist only when their static sections do, as in Traefik.
+  if (config.api !== undefined) internal.set('api@internal', createApiHandler({
     getRuntime: () => runtime!,
     getStatic: () => config,
     entryPoints: () => Object.entries(config.entryPoints).map(([name, c]) => ({ name, config: c })),
@@ -107,7 +111,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger): Promi
     version: { version: switchyardVersion, codename: 'switchyard', startDate },
     ...(config.api?.basePath ? { basePath: config.api.basePath } : {}),
   }));
-  internal.set('ping@internal', createPingHandler({
+  if (config.ping !== undefined) internal.set('ping@internal', createPingHandler({
     isTerminating: () => terminating,
     terminatingStatusCode: config.ping?.terminatingStatusCode ?? 503,
   }));
@@ -122,23 +126,24 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger): Promi
     }));
   }
 
+  const defaultTransport = staticDefaultTransport(config.serversTransport);
   const apply = (snapshots: ReadonlyMap<string, Snapshot>): void => {
-    const merged = merge(snapshots, { entryPoints: entryPointInfos, precedence: config.providers.precedence ?? [] });
+    const merged = merge(snapshots, { entryPoints: entryPointInfos, precedence: config.providers.precedence ?? defaultProviderPrecedence });
     const next = resolve(merged, {
       entryPoints: entryPointInfos,
       defaultRuleSyntax: config.core.defaultRuleSyntax,
-      precedence: config.providers.precedence ?? [],
+      precedence: config.providers.precedence ?? defaultProviderPrecedence,
       supported: {
         httpMiddlewares: implementedMiddlewareKinds,
         httpServices: new Set(['loadBalancer', 'weighted']),
         tcp: false,
         udp: false,
       },
-      internalServices: internalServiceNames,
+      internalServices: new Set(internal.keys()),
     });
     let state: BuiltState;
     try {
-      state = build(next, { pools, internal, notAppendXForwardedFor: config.global.notAppendXForwardedFor });
+      state = build(next, { pools, internal, notAppendXForwardedFor: config.global.notAppendXForwardedFor, defaultTransport });
     } catch (err) {
       // A bug in build(): keep serving the previous state (Caddy's rule).
       logger.error({ err }, 'building the configuration failed; the previous one stays in effect');
@@ -185,7 +190,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger): Promi
       await Promise.all(httpEntryPoints.map(({ ep, lifeCycle }) => stopEntryPoint(ep, {
         requestAcceptGraceTimeoutMs: lifeCycle.requestAcceptGraceTimeout,
         graceTimeOutMs: lifeCycle.graceTimeOut,
-      }, { onPhase: (phase, entryPoint) => logger.info({ phase, entryPoint }, 'shutdown phase') })));
+      }, clock, { onPhase: (phase, entryPoint) => logger.info({ phase, entryPoint }, 'shutdown phase') })));
       providersStopped.abort();
       aggregator.dispose();
       await aggregatorDone;

@@ -36,11 +36,13 @@ export function unsupportedLoadBalancerFeatures(config: LoadBalancerService): st
 }
 
 /** Parses a server URL into what the proxy needs. Throws on a URL validation let through (a bug). */
-export function serverOrigin(url: string): { origin: string; address: string; path: string } {
+export function serverOrigin(url: string): { origin: string; address: string; host: string; path: string } {
   const u = new URL(url);
   const port = u.port !== '' ? u.port : u.protocol === 'https:' ? '443' : '80';
   const address = `${u.hostname}:${port}`;
-  return { origin: `${u.protocol}//${address}`, address, path: u.pathname };
+  // `host` is the authority as written (port only when given): the Host header Traefik sends
+  // when passHostHeader is false.
+  return { origin: `${u.protocol}//${address}`, address, host: u.host, path: u.pathname };
 }
 
 export function createLoadBalancer(name: string, config: LoadBalancerService, deps: LoadBalancerDeps): BuiltService {
@@ -48,10 +50,10 @@ export function createLoadBalancer(name: string, config: LoadBalancerService, de
   const acquired: string[] = [];
   const weighted: { value: ServerTarget; weight: number }[] = [];
   for (const s of config.servers) {
-    const { origin, address, path } = serverOrigin(s.url);
+    const { origin, address, host, path } = serverOrigin(s.url);
     const pool = deps.pools.acquire(origin, deps.transport);
     acquired.push(origin);
-    const target: ServerTarget = { url: s.url, origin, address, basePath: s.preservePath && path !== '/' ? path : '', pool };
+    const target: ServerTarget = { url: s.url, origin, address, host, basePath: s.preservePath && path !== '/' ? path : '', pool };
     targets.push(target);
     weighted.push({ value: target, weight: s.weight });
   }

@@ -24,8 +24,8 @@ export interface WeightedRoundRobin<T> {
 }
 
 /**
- * Creates the policy over `entries` in the given order. Entries with weight <= 0 take no part
- * (Switchyard keeps them reachable by stickiness elsewhere; they get no new traffic here).
+ * Creates the policy over `entries` in the given order. Entries with weight <= 0 take no part:
+ * they get no new traffic (stickiness, when it comes, may still reach them: DESIGN.md).
  */
 export function createWeightedRoundRobin<T>(entries: readonly { value: T; weight: number }[]): WeightedRoundRobin<T> {
   const heap: Entry<T>[] = [];
