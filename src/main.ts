@@ -65,14 +65,24 @@ async function run(argv: string[]): Promise<number> {
   });
   const running = await runSwitchyard(config, logger);
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {
+      // A second signal while stopping changes nothing: the graceful stop has its own deadline.
+      if (stopping) {
+        logger.info({ signal }, 'already stopping');
+        return;
+      }
+      stopping = true;
       logger.info({ signal }, 'stopping');
-      process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
       void running.stop().then(resolve);
     };
     process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
   });
   logger.flush?.();
+  if (process.env.SWITCHYARD_DEBUG_HANDLES) {
+    const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+    process.stderr.write(`active handles: ${handles.map((h) => (h as object).constructor.name).join(', ')}\n`);
+  }
   return 0;
 }
 
@@ -94,7 +104,12 @@ Try:  curl -s localhost:8000/hello   (repeat: 3 of 4 answers come from blue)
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+    // Everything was stopped and flushed; a handle a dependency forgot must not keep a
+    // stopped router alive (a rollout would wait for its kill timeout).
+    setImmediate(() => process.exit(code)).unref();
+  },
   (err: unknown) => {
     process.stderr.write(`switchyard: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     process.exitCode = 1;

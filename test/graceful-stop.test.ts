@@ -32,9 +32,11 @@ http:
   // A long accept window and grace time: the test moves on events, not on these durations.
   const extra = `
 `;
-  writeFileSync(join(dir, 'static.yml'), staticConfig(join(dir, 'dynamic.yml'), extra).replace(
-    'address: "127.0.0.1:0"\n  traefik:',
-    'address: "127.0.0.1:0"\n    transport:\n      lifeCycle:\n        requestAcceptGraceTimeout: 1s\n        graceTimeOut: 60s\n  traefik:',
+  // Both entry points keep accepting for a while after SIGTERM, so the ping stays reachable and
+  // answers the terminating status (as a Kubernetes readiness probe would see it).
+  const lifeCycle = '\n    transport:\n      lifeCycle:\n        requestAcceptGraceTimeout: 2s\n        graceTimeOut: 60s';
+  writeFileSync(join(dir, 'static.yml'), staticConfig(join(dir, 'dynamic.yml'), extra).replaceAll(
+    'address: "127.0.0.1:0"', `address: "127.0.0.1:0"${lifeCycle}`,
   ));
   const sy = await startSwitchyard([`--configFile=${join(dir, 'static.yml')}`], ['web', 'traefik']);
   const ping = `http://127.0.0.1:${sy.ports.get('traefik')}/ping`;
@@ -46,7 +48,7 @@ http:
     const slow = request(`http://127.0.0.1:${sy.ports.get('web')}/slow`).then(async (r) => ({ status: r.statusCode, body: await r.body.text() }));
     await arrivedP;
     sy.child.kill('SIGTERM');
-    await sy.waitFor((l) => l.msg === 'shutdown phase' && l.phase === 'terminating', 'the terminating phase');
+    await sy.waitFor((l) => l.message === 'shutdown phase' && l.phase === 'terminating', 'the terminating phase');
 
     const terminating = await request(ping);
     assert.equal(terminating.statusCode, 503);
@@ -55,7 +57,7 @@ http:
     (held as ServerResponse | null)!.end('finished');
     assert.deepEqual(await slow, { status: 200, body: 'finished' });
     assert.equal(await sy.stop(), 0);
-    const phases = sy.lines.filter((l) => l.msg === 'shutdown phase' && l.entryPoint === 'web').map((l) => l.phase);
+    const phases = sy.lines.filter((l) => l.message === 'shutdown phase' && l.entryPoint === 'web').map((l) => l.phase);
     assert.deepEqual(phases, ['stop-accepting', 'draining', 'closed']);
   } finally {
     await sy.stop('SIGKILL');

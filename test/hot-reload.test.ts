@@ -102,7 +102,7 @@ test('a new route answers after the reload; in-flight requests and WebSockets su
     new:
       rule: "PathPrefix(\`/new\`)"
       service: origin`));
-  await sy.waitFor((l) => l.msg === 'configuration applied' && sy.applied() > before, 'the reload');
+  await sy.waitFor((l) => l.message === 'configuration applied' && sy.applied() > before, 'the reload');
 
   assert.equal(await status('/new'), 200);
   held!.end('second half');
@@ -117,7 +117,7 @@ test('a new route answers after the reload; in-flight requests and WebSockets su
 test('a file that does not parse keeps the previous routes and the API shows the error with its line', async () => {
   const before = sy.applied();
   writeDynamic('http:\n  routers:\n    broken: [unclosed\n');
-  await sy.waitFor((l) => l.msg === 'configuration applied' && sy.applied() > before, 'the reload of the broken file');
+  await sy.waitFor((l) => l.message === 'configuration applied' && sy.applied() > before, 'the reload of the broken file');
   assert.equal(await status('/old'), 200, 'old routes still served');
 
   const res = await request(`http://127.0.0.1:${sy.ports.get('traefik')}/api/diagnostics`);

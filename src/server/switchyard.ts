@@ -157,6 +157,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger): Promi
     for (const d of all) (d.severity === 'error' ? logger.error.bind(logger) : logger.warn.bind(logger))({ code: d.code, resource: d.resource, path: d.path }, formatDiagnostic(d));
     logger.info({
       generation,
+      providers: [...snapshots.keys()].sort(),
       routers: next.http.routers.size,
       services: next.http.services.size,
       middlewares: next.http.middlewares.size,

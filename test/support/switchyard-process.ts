@@ -16,7 +16,7 @@ export const launcher = join(projectRoot, 'bin', 'switchyard');
 
 export interface LogLine {
   readonly level?: number | string;
-  readonly msg?: string;
+  readonly message?: string;
   readonly [key: string]: unknown;
 }
 
@@ -58,10 +58,10 @@ export async function startSwitchyard(args: string[], entryPoints: string[], opt
     try {
       line = JSON.parse(text) as LogLine;
     } catch {
-      line = { msg: text };
+      line = { message: text };
     }
     lines.push(line);
-    if (line.msg === 'entry point listening' && typeof line.entryPoint === 'string' && typeof line.port === 'number') {
+    if (line.message === 'entry point listening' && typeof line.entryPoint === 'string' && typeof line.port === 'number') {
       ports.set(line.entryPoint, line.port);
     }
     for (let i = waiters.length - 1; i >= 0; i--) {
@@ -77,7 +77,7 @@ export async function startSwitchyard(args: string[], entryPoints: string[], opt
     lines,
     ports,
     stderr: () => stderr,
-    applied: () => lines.filter((l) => l.msg === 'configuration applied').length,
+    applied: () => lines.filter((l) => l.message === 'configuration applied').length,
     waitFor(predicate, what = 'log line') {
       const seen = lines.find(predicate);
       if (seen !== undefined) return Promise.resolve(seen);
@@ -94,9 +94,11 @@ export async function startSwitchyard(args: string[], entryPoints: string[], opt
     },
   };
   for (const ep of entryPoints) {
-    await proc.waitFor((l) => l.msg === 'entry point listening' && l.entryPoint === ep, `entry point ${ep}`);
+    await proc.waitFor((l) => l.message === 'entry point listening' && l.entryPoint === ep, `entry point ${ep}`);
   }
-  await proc.waitFor((l) => l.msg === 'configuration applied', 'the first configuration');
+  // The first configuration that includes the file provider (the internal one may come first).
+  await proc.waitFor((l) => l.message === 'configuration applied' && Array.isArray(l.providers) && l.providers.includes('file'),
+    'the first configuration with the file provider');
   return proc;
 }
 
