@@ -8,6 +8,7 @@ import { canonicalJson } from './canonical-json.ts';
 import type { Clock } from './clock.ts';
 import { createThrottle, type Throttle } from './throttle.ts';
 
+/** What the aggregator runs and where it hands snapshots on. */
 export interface AggregatorOptions {
   readonly providers: readonly Provider[];
   /** Minimum delay between two snapshots applied from one provider (Traefik default 2000). */
@@ -22,6 +23,7 @@ export interface AggregatorOptions {
   readonly onProviderError?: (provider: string, error: unknown) => void;
 }
 
+/** Runs the providers and keeps their latest snapshots. */
 export interface Aggregator {
   /** Runs every provider until `signal` aborts or `dispose` is called; resolves when all stopped. */
   run(signal: AbortSignal): Promise<void>;

@@ -6,6 +6,7 @@
 /** An opaque timer handle; only the clock that made it can cancel it. */
 export type TimerHandle = unknown;
 
+/** Time and timers, injected (see createSystemClock, createManualClock). */
 export interface Clock {
   /** Milliseconds on a monotonic-enough scale (only differences are meaningful). */
   now(): number;

@@ -18,6 +18,7 @@ export interface EntryPointModel {
   readonly observability?: RouterObservabilityConfig;
 }
 
+/** One entry point of the static configuration, as merge() and resolve() need it. */
 export interface EntryPointInfo {
   readonly name: string;
   readonly isUdp: boolean;
@@ -46,4 +47,22 @@ export function defaultEntryPoints(entryPoints: readonly EntryPointInfo[]): stri
 /** The entry points of a UDP router that lists none: every UDP entry point, sorted. */
 export function defaultUdpEntryPoints(entryPoints: readonly EntryPointInfo[]): string[] {
   return entryPoints.filter((ep) => ep.isUdp).map((ep) => ep.name).sort();
+}
+
+/**
+ * The entry points a router is active on, among `listed`: each one that does not exist (for the
+ * router's protocol) is a warning, and none at all disables the router [Traefik
+ * pkg/config/runtime GetRoutersByEntryPoints]. Returns them unique and sorted, as Traefik's `using`.
+ */
+export function checkRouterEntryPoints(
+  listed: readonly string[], existing: ReadonlySet<string>,
+  report: (problem: { critical: boolean; code: string; message: string }) => void,
+): string[] {
+  const using = new Set<string>();
+  for (const name of listed) {
+    if (existing.has(name)) using.add(name);
+    else report({ critical: false, code: 'ROUTER_ENTRYPOINT_NOT_FOUND', message: `entryPoint ${JSON.stringify(name)} doesn't exist` });
+  }
+  if (using.size === 0) report({ critical: true, code: 'ROUTER_NO_ENTRYPOINT', message: 'no valid entryPoint for this router' });
+  return [...using].sort();
 }

@@ -1,14 +1,20 @@
 /**
  * The references each kind of item makes, qualified with the provider of the item that makes
- * them (Traefik's GetQualifiedName: a name without `@` takes the referencing item's provider).
+ * them (Traefik's GetQualifiedName: a name without `@` takes the referencing item's provider),
+ * each with the field it is written in.
  */
 import type { HttpMiddleware, HttpService, TcpService, UdpService } from '../config/dynamic.ts';
 import { qualifyName } from '../lib/qualified-name.ts';
-import type { HttpMiddlewareRefs, HttpServiceRefs, L4ServiceRefs } from './merged-config.ts';
+import type { HttpMiddlewareRefs, HttpServiceRefs, L4ServiceRefs, Reference } from './merged-config.ts';
 
-/** Qualifies every name of `refs` with `provider`. */
-export function qualifyAll(refs: readonly string[] | undefined, provider: string): string[] {
-  return (refs ?? []).map((ref) => qualifyName(ref, provider));
+/** Qualifies a list of names written in field `field` (`middlewares` → `middlewares[0]`, …). */
+export function qualifyList(names: readonly string[] | undefined, provider: string, field: string): Reference[] {
+  return (names ?? []).map((name, i) => ({ name: qualifyName(name, provider), field: `${field}[${i}]` }));
+}
+
+/** Qualifies the `name` of each child `{name, weight}` written in list `field`. */
+function qualifyChildren(children: readonly { readonly name: string }[], provider: string, field: string): Reference[] {
+  return children.map((child, i) => ({ name: qualifyName(child.name, provider), field: `${field}[${i}].name` }));
 }
 
 /** Qualifies a TLS options reference: absent or `default` means the default options. */
@@ -23,24 +29,25 @@ export function qualifyServersTransport(name: string | undefined, provider: stri
 
 /** The child services, service-level middlewares and servers transport of an HTTP service. */
 export function httpServiceRefs(service: HttpService, provider: string): HttpServiceRefs {
-  const middlewares = qualifyAll(service.middlewares, provider);
+  const middlewares = qualifyList(service.middlewares, provider, 'middlewares');
+  const refs = (services: Reference[], serversTransport = ''): HttpServiceRefs => ({ services, middlewares, serversTransport });
   switch (service.kind) {
     case 'loadBalancer':
-      return { services: [], middlewares, serversTransport: qualifyServersTransport(service.loadBalancer.serversTransport, provider) };
+      return refs([], qualifyServersTransport(service.loadBalancer.serversTransport, provider));
     case 'weighted':
-      return { services: qualifyAll(service.weighted.services.map((c) => c.name), provider), middlewares, serversTransport: '' };
+      return refs(qualifyChildren(service.weighted.services, provider, 'weighted.services'));
     case 'highestRandomWeight':
-      return {
-        services: qualifyAll(service.highestRandomWeight.services.map((c) => c.name), provider), middlewares, serversTransport: '',
-      };
+      return refs(qualifyChildren(service.highestRandomWeight.services, provider, 'highestRandomWeight.services'));
     case 'mirroring':
-      return {
-        services: qualifyAll([service.mirroring.service, ...service.mirroring.mirrors.map((m) => m.name)], provider),
-        middlewares,
-        serversTransport: '',
-      };
+      return refs([
+        { name: qualifyName(service.mirroring.service, provider), field: 'mirroring.service' },
+        ...qualifyChildren(service.mirroring.mirrors, provider, 'mirroring.mirrors'),
+      ]);
     case 'failover':
-      return { services: qualifyAll([service.failover.service, service.failover.fallback], provider), middlewares, serversTransport: '' };
+      return refs([
+        { name: qualifyName(service.failover.service, provider), field: 'failover.service' },
+        { name: qualifyName(service.failover.fallback, provider), field: 'failover.fallback' },
+      ]);
     default:
       return unreachable(service);
   }
@@ -48,8 +55,10 @@ export function httpServiceRefs(service: HttpService, provider: string): HttpSer
 
 /** The chain entries and the services an HTTP middleware refers to. */
 export function httpMiddlewareRefs(middleware: HttpMiddleware, provider: string): HttpMiddlewareRefs {
-  if (middleware.kind === 'chain') return { middlewares: qualifyAll(middleware.chain.middlewares, provider), services: [] };
-  if (middleware.kind === 'errors') return { middlewares: [], services: [qualifyName(middleware.errors.service, provider)] };
+  if (middleware.kind === 'chain') return { middlewares: qualifyList(middleware.chain.middlewares, provider, 'chain.middlewares'), services: [] };
+  if (middleware.kind === 'errors') {
+    return { middlewares: [], services: [{ name: qualifyName(middleware.errors.service, provider), field: 'errors.service' }] };
+  }
   return { middlewares: [], services: [] };
 }
 
@@ -59,7 +68,7 @@ export function tcpServiceRefs(service: TcpService, provider: string): L4Service
     case 'loadBalancer':
       return { services: [], serversTransport: qualifyServersTransport(service.loadBalancer.serversTransport, provider) };
     case 'weighted':
-      return { services: qualifyAll(service.weighted.services.map((c) => c.name), provider), serversTransport: '' };
+      return { services: qualifyChildren(service.weighted.services, provider, 'weighted.services'), serversTransport: '' };
     default:
       return unreachable(service);
   }
@@ -71,7 +80,7 @@ export function udpServiceRefs(service: UdpService, provider: string): L4Service
     case 'loadBalancer':
       return { services: [], serversTransport: '' };
     case 'weighted':
-      return { services: qualifyAll(service.weighted.services.map((c) => c.name), provider), serversTransport: '' };
+      return { services: qualifyChildren(service.weighted.services, provider, 'weighted.services'), serversTransport: '' };
     default:
       return unreachable(service);
   }

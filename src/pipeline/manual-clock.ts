@@ -4,6 +4,7 @@
  */
 import type { Clock, TimerHandle } from './clock.ts';
 
+/** A clock tests move by hand. */
 export interface ManualClock extends Clock {
   /** Moves time forward by `ms`, firing every timer that falls due on the way. */
   advance(ms: number): void;

@@ -15,12 +15,13 @@ import type { Snapshot } from '../config/snapshot.ts';
 import { qualifyName, splitQualifiedName } from '../lib/qualified-name.ts';
 import { defaultEntryPoints, defaultUdpEntryPoints, type EntryPointInfo } from './entry-points.ts';
 import {
-  httpMiddlewareRefs, httpServiceRefs, qualifyAll, qualifyTlsOptions, tcpServiceRefs, udpServiceRefs,
+  httpMiddlewareRefs, httpServiceRefs, qualifyList, qualifyTlsOptions, tcpServiceRefs, udpServiceRefs,
 } from './item-references.ts';
 import type { MergedConfig, MergedHttpRouter, MergedItem } from './merged-config.ts';
 import { precedenceRanks } from './precedence.ts';
 import { splitByEntryPointModel } from './split-by-entry-point-model.ts';
 
+/** What merge() needs from the static configuration. */
 export interface MergeOptions {
   readonly entryPoints: readonly EntryPointInfo[];
   /** `providers.precedence`; only orders the output (resolve() ranks routers with it). */
@@ -46,8 +47,9 @@ export function merge(snapshots: ReadonlyMap<string, Snapshot>, options: MergeOp
 
     for (const [name, router] of Object.entries(config.http.routers)) {
       const entryPoints = router.entryPoints?.length ? router.entryPoints : defaults;
+      const routerDiagnostics = attached.take('http.routers', name);
       for (const part of splitByEntryPointModel(name, router, entryPoints, options.entryPoints)) {
-        out.http.routers.set(qualifyName(part.name, provider), httpRouter(part.name, part.router, part.entryPoints, provider, attached.take('http.routers', name)));
+        out.http.routers.set(qualifyName(part.name, provider), httpRouter(part.name, part.router, part.entryPoints, provider, routerDiagnostics));
       }
     }
     for (const [name, service] of Object.entries(config.http.services)) {
@@ -63,7 +65,7 @@ export function merge(snapshots: ReadonlyMap<string, Snapshot>, options: MergeOp
       const refs = {
         entryPoints: router.entryPoints?.length ? router.entryPoints : defaults,
         service: router.service ? qualifyName(router.service, provider) : '',
-        middlewares: qualifyAll(router.middlewares, provider),
+        middlewares: qualifyList(router.middlewares, provider, 'middlewares'),
         tlsOptions: router.tls && !router.tls.passthrough ? qualifyTlsOptions(router.tls.options, provider) : '',
       };
       out.tcp.routers.set(qualifyName(name, provider), item('tcp.routers', name, router, refs));
@@ -103,9 +105,9 @@ function httpRouter(name: string, router: HttpRouter, entryPoints: readonly stri
     refs: {
       entryPoints,
       service: router.service ? qualifyName(router.service, provider) : '',
-      middlewares: qualifyAll(router.middlewares, provider),
+      middlewares: qualifyList(router.middlewares, provider, 'middlewares'),
       tlsOptions: router.tls ? qualifyTlsOptions(router.tls.options, provider) : '',
-      parentRefs: qualifyAll(router.parentRefs, provider),
+      parentRefs: (router.parentRefs ?? []).map((ref) => qualifyName(ref, provider)),
     },
     diagnostics,
   };

@@ -26,14 +26,20 @@ export interface MergedItem<T, R> {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** A qualified reference and the field that makes it, relative to the item (`weighted.services[0].name`). */
+export interface Reference {
+  readonly name: string;
+  readonly field: string;
+}
+
 /** References of an HTTP router. */
 export interface HttpRouterRefs {
   /** Entry points as configured, or the default entry points when none are. */
   readonly entryPoints: readonly string[];
   /** Qualified service name, '' when the router names none. */
   readonly service: string;
-  /** Qualified middleware names, entry point (model) middlewares first. */
-  readonly middlewares: readonly string[];
+  /** Qualified middlewares, entry point (model) middlewares first. */
+  readonly middlewares: readonly Reference[];
   /** Qualified TLS options name (`default` stays `default`); '' without `tls`. */
   readonly tlsOptions: string;
   /** Qualified parent routers (multi-layer routing). */
@@ -43,9 +49,9 @@ export interface HttpRouterRefs {
 /** References of an HTTP service. */
 export interface HttpServiceRefs {
   /** Qualified child services (weighted, mirroring main and mirrors, failover main and fallback, hrw). */
-  readonly services: readonly string[];
+  readonly services: readonly Reference[];
   /** Qualified service-level middlewares. */
-  readonly middlewares: readonly string[];
+  readonly middlewares: readonly Reference[];
   /** Qualified servers transport of a loadBalancer; '' for the default one. */
   readonly serversTransport: string;
 }
@@ -53,16 +59,16 @@ export interface HttpServiceRefs {
 /** References of an HTTP middleware. */
 export interface HttpMiddlewareRefs {
   /** Qualified middlewares of a chain. */
-  readonly middlewares: readonly string[];
+  readonly middlewares: readonly Reference[];
   /** Qualified services it calls (the `errors` middleware's `service`). */
-  readonly services: readonly string[];
+  readonly services: readonly Reference[];
 }
 
 /** References of a TCP router. */
 export interface TcpRouterRefs {
   readonly entryPoints: readonly string[];
   readonly service: string;
-  readonly middlewares: readonly string[];
+  readonly middlewares: readonly Reference[];
   /** Qualified TLS options name; '' without `tls` or with passthrough. */
   readonly tlsOptions: string;
 }
@@ -70,7 +76,7 @@ export interface TcpRouterRefs {
 /** References of a TCP or UDP service. */
 export interface L4ServiceRefs {
   /** Qualified children of a weighted service. */
-  readonly services: readonly string[];
+  readonly services: readonly Reference[];
   /** Qualified servers transport of a TCP loadBalancer; '' for the default one. */
   readonly serversTransport: string;
 }
@@ -84,12 +90,19 @@ export interface UdpRouterRefs {
 /** An item without references. */
 export type NoRefs = Readonly<Record<string, never>>;
 
+/** A merged HTTP router. */
 export type MergedHttpRouter = MergedItem<HttpRouter, HttpRouterRefs>;
+/** A merged HTTP service. */
 export type MergedHttpService = MergedItem<HttpService, HttpServiceRefs>;
+/** A merged HTTP middleware. */
 export type MergedHttpMiddleware = MergedItem<HttpMiddleware, HttpMiddlewareRefs>;
+/** A merged TCP router. */
 export type MergedTcpRouter = MergedItem<TcpRouter, TcpRouterRefs>;
+/** A merged TCP service. */
 export type MergedTcpService = MergedItem<TcpService, L4ServiceRefs>;
+/** A merged UDP router. */
 export type MergedUdpRouter = MergedItem<UdpRouter, UdpRouterRefs>;
+/** A merged UDP service. */
 export type MergedUdpService = MergedItem<UdpService, L4ServiceRefs>;
 
 /** The merged configuration of every provider, keyed by qualified name. */

@@ -15,7 +15,11 @@ export function findCycles(edges: ReadonlyMap<string, readonly string[]>): Map<s
     const members = new Set(component);
     const onlyNode = component[0]!;
     if (component.length === 1 && !(edges.get(onlyNode) ?? []).includes(onlyNode)) continue;
-    for (const node of component) cycles.set(node, shortestCycle(node, edges, members));
+    // One search finds a cycle; its members see it rotated, the others get a search of their own.
+    const first = shortestCycle(onlyNode, edges, members);
+    const ring = first.slice(0, -1);
+    ring.forEach((node, i) => cycles.set(node, [...ring.slice(i), ...ring.slice(0, i), node]));
+    for (const node of component) if (!cycles.has(node)) cycles.set(node, shortestCycle(node, edges, members));
   }
   return cycles;
 }
@@ -77,10 +81,9 @@ function shortestCycle(start: string, edges: ReadonlyMap<string, readonly string
     for (const target of [...(edges.get(node) ?? [])].sort()) {
       if (!members.has(target)) continue;
       if (target === start) {
-        const path = [start];
-        for (let at: string | undefined = node; at !== undefined && at !== start; at = previous.get(at)) path.unshift(at);
-        if (node !== start) path.unshift(start);
-        return path;
+        const chain: string[] = [];
+        for (let at = node; at !== start; at = previous.get(at)!) chain.unshift(at);
+        return [start, ...chain, start];
       }
       if (!previous.has(target)) {
         previous.set(target, node);

@@ -8,6 +8,7 @@
 import type { HttpRouter, RouterObservabilityConfig } from '../config/dynamic.ts';
 import type { EntryPointInfo } from './entry-points.ts';
 
+/** One router after splitting: its name, config and entry points. */
 export interface RouterPart {
   /** Unqualified name of this part. */
   readonly name: string;

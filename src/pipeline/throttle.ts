@@ -6,6 +6,7 @@
  */
 import type { Clock, TimerHandle } from './clock.ts';
 
+/** A per-provider throttle. */
 export interface Throttle<T> {
   /** Offers a value; it is applied now or at the end of the current window. */
   push(value: T): void;
@@ -13,6 +14,7 @@ export interface Throttle<T> {
   dispose(): void;
 }
 
+/** The window, the clock, and what to do with a value. */
 export interface ThrottleOptions<T> {
   readonly windowMs: number;
   readonly clock: Clock;

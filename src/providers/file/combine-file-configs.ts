@@ -18,6 +18,7 @@ export interface FileContents {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** The combined configuration and the conflicts found. */
 export interface CombinedConfig {
   readonly config: DynamicConfig;
   readonly rejected: RejectedItem[];

@@ -17,6 +17,7 @@ export interface FileProviderTimers {
   clearTimeout(handle: unknown): void;
 }
 
+/** `providers.file` plus the test hooks. */
 export interface FileProviderOptions {
   /** One file to read (ignored when `directory` is set, as in Traefik). */
   readonly filename?: string;
@@ -100,15 +101,17 @@ export function createFileProvider(options: FileProviderOptions): FileProvider {
           again = again === 'change' ? again : cause;
           return;
         }
-        inFlight = readAndEmit(cause).finally(() => {
+        inFlight = readAndEmit(cause).then((reload) => {
           inFlight = undefined;
           const next = again;
           again = undefined;
           if (next !== undefined) schedule(debounceMs, next);
+          // Reported once the provider is idle again, so a listener may trigger the next read.
+          if (reload !== undefined) events.emit('reload', reload);
         });
       }
 
-      async function readAndEmit(cause: FileReload['cause']): Promise<void> {
+      async function readAndEmit(cause: FileReload['cause']): Promise<FileReload | undefined> {
         let read: FileRead | undefined;
         let failure: FileRead | undefined;
         try {
@@ -118,7 +121,7 @@ export function createFileProvider(options: FileProviderOptions): FileProvider {
           failure = failedRead(lastSnapshot, error);
         }
         read ??= failure!;
-        if (stopped) return;
+        if (stopped) return undefined;
         lastSnapshot = read.snapshot;
         const key = JSON.stringify(read.snapshot);
         const changed = key !== lastEmitted;
@@ -132,7 +135,7 @@ export function createFileProvider(options: FileProviderOptions): FileProvider {
           if (cause !== 'initial' && added.length > 0) schedule(debounceMs, 'change');
           if (failed.length > 0) schedule(retryMs, 'retry');
         }
-        events.emit('reload', { snapshot: read.snapshot, files: read.files, changed, cause } satisfies FileReload);
+        return { snapshot: read.snapshot, files: read.files, changed, cause };
       }
 
       // Watch the top directory before the first read so a change during it is not missed.

@@ -13,6 +13,7 @@ import { combineFileConfigs, type FileContents } from './combine-file-configs.ts
 import { listConfigFiles } from './list-config-files.ts';
 import type { WatchTarget } from './watch-set.ts';
 
+/** Where the file provider reads from. */
 export interface FileReaderOptions {
   /** The provider name used as qualifier (`file`). */
   readonly provider: string;
@@ -29,6 +30,7 @@ export interface FileRead {
   readonly watchTargets: readonly WatchTarget[];
 }
 
+/** Reads the configuration, remembering each file's last good contents. */
 export interface FileReader {
   read(): Promise<FileRead>;
   /** What to watch before the first read: the directory, or the named file's directory. */

@@ -19,6 +19,7 @@ import { extname, join } from 'node:path';
 /** Extensions read from a directory (Traefik's list). */
 export const directoryFileExtensions: readonly string[] = ['.yml', '.yaml', '.toml'];
 
+/** What a directory walk found. */
 export interface ConfigFileListing {
   /** Files to read, in the order their items are merged (first definition wins). */
   readonly files: readonly string[];

@@ -26,6 +26,7 @@ export interface WatchTarget {
   readonly accepts?: (fileName: string | null) => boolean;
 }
 
+/** What changed in the watch set. */
 export interface WatchSyncResult {
   /** Directories watched from now on that were not watched before. */
   readonly added: readonly string[];
@@ -33,6 +34,7 @@ export interface WatchSyncResult {
   readonly failed: readonly string[];
 }
 
+/** The directories being watched. */
 export interface WatchSet {
   /** Watches exactly `targets` from now on. */
   sync(targets: readonly WatchTarget[]): WatchSyncResult;
