@@ -80,8 +80,15 @@ export interface Exchange {
    * the head. The handler that accepts the upgrade writes the 101 head itself to `socket`.
    */
   readonly upgrade: { readonly socket: Duplex; readonly head: Buffer } | null;
-  /** Fires when the client goes away before the response ended. */
+  /** Fires when the client goes away before the response ended (created on first use). */
   readonly signal: AbortSignal;
+  /** True once the client went away before the response ended. */
+  readonly clientGone: boolean;
+  /**
+   * Sets the one listener called when the client goes away before the response ended (null
+   * clears it). Cheaper than `signal` on the hot path: no AbortController per request.
+   */
+  onClientGone(listener: (() => void) | null): void;
   /** Hooks run, in order of registration, on the response head just before it is written. */
   readonly responseHeadHooks: ResponseHeadHook[];
   /** Facts for the access log and metrics; filled along the way. */

@@ -59,7 +59,7 @@ function finishedExchange(init: ExchangeInit = {}): Exchange {
       writeHead() {}, write: () => true, onDrain() {}, end() {}, destroy() {}, flush() {}, headSent: true,
     },
     upgrade: null,
-    signal: new AbortController().signal,
+    signal: new AbortController().signal, clientGone: false, onClientGone: () => {},
     responseHeadHooks: [],
     log,
   };

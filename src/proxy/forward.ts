@@ -42,19 +42,23 @@ export function outgoingHeaders(exchange: Exchange, target: ServerTarget, option
   const src = exchange.request.headers;
   const n = src.length;
   let extra: Set<string> | null = null;
-  for (let i = 0; i < n; i += 2) {
-    const k = src[i]!;
-    if (k.length === 10 && k.toLowerCase() === 'connection') {
-      const t = connectionTokens(src[i + 1]!, null);
-      if (t !== null) for (const x of t) (extra ??= new Set()).add(x);
-    }
-  }
   const out: string[] = [];
   let xff: string | undefined;
   for (let i = 0; i < n; i += 2) {
     const k = src[i]!;
+    // Only names of these lengths can need special handling; the rest are copied without
+    // lower-casing (most headers of most requests).
+    if (!specialLength[k.length]) {
+      out.push(k, src[i + 1]!);
+      continue;
+    }
     const lower = k.toLowerCase();
-    if (isHopByHop(lower) || lower === 'expect' || extra?.has(lower)) continue;
+    if (lower === 'connection') {
+      const t = connectionTokens(src[i + 1]!, null);
+      if (t !== null) for (const x of t) (extra ??= new Set()).add(x);
+      continue;
+    }
+    if (isHopByHop(lower) || lower === 'expect') continue;
     if (lower === 'x-forwarded-for') {
       xff = xff === undefined ? src[i + 1]! : `${xff}, ${src[i + 1]!}`;
       continue;
@@ -72,7 +76,19 @@ export function outgoingHeaders(exchange: Exchange, target: ServerTarget, option
     const ip = exchange.request.remoteAddress;
     out.push('X-Forwarded-For', xff === undefined ? ip : `${xff}, ${ip}`);
   }
-  return out;
+  return extra === null ? out : dropNamed(out, extra);
+}
+
+/** Lengths of the header names outgoingHeaders must look at (hop-by-hop, Expect, Host, XFF). */
+const specialLength: boolean[] = [];
+for (const name of ['connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization',
+  'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'host', 'x-forwarded-for']) specialLength[name.length] = true;
+
+/** Removes the headers a `Connection` header named. */
+function dropNamed(headers: string[], names: ReadonlySet<string>): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) if (!names.has(headers[i]!.toLowerCase())) kept.push(headers[i]!, headers[i + 1]!);
+  return kept;
 }
 
 function outgoingPath(exchange: Exchange, target: ServerTarget): string {
@@ -92,26 +108,26 @@ function responseHeaders(raw: unknown, keepUpgrade = false): string[] {
   let extra: Set<string> | null = null;
   for (let i = 0; i < raw.length; i += 2) {
     const k = String(raw[i]);
+    const v = String(raw[i + 1]);
+    if (!specialLength[k.length]) {
+      out.push(k, v);
+      continue;
+    }
     const lower = k.toLowerCase();
     if (lower === 'connection') {
-      extra = connectionTokens(String(raw[i + 1]), null);
+      extra = connectionTokens(v, null);
       continue;
     }
     if (isHopByHop(lower) && !(keepUpgrade && lower === 'upgrade')) continue;
-    out.push(k, String(raw[i + 1]));
+    out.push(k, v);
   }
-  if (extra === null) return out;
-  const kept: string[] = [];
-  for (let i = 0; i < out.length; i += 2) if (!extra.has(out[i]!.toLowerCase())) kept.push(out[i]!, out[i + 1]!);
-  return kept;
+  return extra === null ? out : dropNamed(out, extra);
 }
 
 class ForwardHandler implements Dispatcher.DispatchHandler {
   readonly #exchange: Exchange;
   readonly #target: ServerTarget;
   readonly #observer: ForwardObserver | null;
-  #controller: Dispatcher.DispatchController | null = null;
-  #onAbort: (() => void) | null = null;
   #status = 0;
 
   constructor(exchange: Exchange, target: ServerTarget, observer: ForwardObserver | null) {
@@ -121,14 +137,12 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller;
-    const signal = this.#exchange.signal;
-    if (signal.aborted) {
+    const ex = this.#exchange;
+    if (ex.clientGone) {
       controller.abort(proxyError('CLIENT_CLOSED'));
       return;
     }
-    this.#onAbort = () => controller.abort(proxyError('CLIENT_CLOSED'));
-    signal.addEventListener('abort', this.#onAbort, { once: true });
+    ex.onClientGone(() => controller.abort(proxyError('CLIENT_CLOSED')));
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
@@ -156,7 +170,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     this.#detach();
-    const error = classifyUpstreamError(err, this.#exchange.signal.aborted);
+    const error = classifyUpstreamError(err, this.#exchange.clientGone);
     this.#observer?.onResult(this.#target, error.status, err);
     sendProxyError(this.#exchange, error);
   }
@@ -177,11 +191,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   }
 
   #detach(): void {
-    if (this.#onAbort !== null) {
-      this.#exchange.signal.removeEventListener('abort', this.#onAbort);
-      this.#onAbort = null;
-    }
-    this.#controller = null;
+    this.#exchange.onClientGone(null);
   }
 }
 

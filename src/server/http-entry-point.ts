@@ -112,7 +112,7 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
     const ex = prepare(req, (log) => new ServerResponseSink(res, log), null);
     res.once('close', () => {
       if (ex !== null) {
-        if (!res.writableFinished) ex.clientGone();
+        if (!res.writableFinished) ex.markClientGone();
         options.onDone?.(ex, process.hrtime.bigint() - ex.log.startNs);
       }
       finished();
@@ -131,7 +131,7 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
       done = true;
       upgradeSockets.delete(socket);
       if (ex !== null) {
-        ex.clientGone();
+        ex.markClientGone();
         options.onDone?.(ex, process.hrtime.bigint() - ex.log.startNs);
       }
       finished();

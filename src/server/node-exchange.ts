@@ -144,6 +144,7 @@ export class NodeExchange implements Exchange {
   readonly log: ExchangeLog;
   #abort: AbortController | null = null;
   #gone = false;
+  #goneListener: (() => void) | null = null;
 
   constructor(
     request: NodeRequestHead, body: Readable | null, response: ResponseSink,
@@ -165,11 +166,22 @@ export class NodeExchange implements Exchange {
     return this.#abort.signal;
   }
 
+  get clientGone(): boolean {
+    return this.#gone;
+  }
+
+  onClientGone(listener: (() => void) | null): void {
+    this.#goneListener = listener;
+  }
+
   /** Called by the engine when the client went away before the response ended. */
-  clientGone(): void {
+  markClientGone(): void {
     if (this.#gone) return;
     this.#gone = true;
     this.#abort?.abort();
+    const l = this.#goneListener;
+    this.#goneListener = null;
+    l?.();
   }
 }
 

@@ -82,6 +82,8 @@ export function createMemoryExchange(request: MemoryRequest): { exchange: Exchan
     response: sink,
     upgrade: null,
     signal: new AbortController().signal,
+    clientGone: false,
+    onClientGone: () => {},
     responseHeadHooks: [],
     log: {
       startNs: 0n, routerName: '', serviceName: '', serviceUrl: '', serviceAddr: '', originStatus: 0,

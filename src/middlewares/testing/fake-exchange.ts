@@ -97,6 +97,8 @@ export function fakeExchange(request: FakeRequest = {}): FakeExchange {
     response: sink,
     upgrade: null,
     signal: new AbortController().signal,
+    clientGone: false,
+    onClientGone: () => {},
     responseHeadHooks: hooks,
     log,
     sent: sink.sent,
