@@ -7,7 +7,7 @@ import type { Snapshot } from '../config/snapshot.ts';
 import { createFileProvider } from '../providers/file/file-provider.ts';
 import { createTempConfigDirectory } from '../providers/file/temp-config-directory.ts';
 import { createAggregator } from './aggregator.ts';
-import { createSystemClock } from './clock.ts';
+import { createSystemClock } from '../lib/clock.ts';
 import { everythingSupported, fixtureEntryPoints } from './fixture-snapshot.ts';
 import { merge } from './merge.ts';
 import { defaultProviderPrecedence } from './precedence.ts';

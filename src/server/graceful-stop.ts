@@ -4,7 +4,7 @@
  * a load balancer that has not yet seen the failing ping still reaches us); then they stop
  * accepting, in-flight requests get graceTimeOut to finish, and what remains is cut.
  */
-import type { Clock } from '../pipeline/clock.ts';
+import type { Clock } from '../lib/clock.ts';
 import type { HttpEntryPoint } from './http-entry-point.ts';
 
 export interface StopTimings {

@@ -17,7 +17,7 @@ import type { AccessLog } from '../observability/access-log.ts';
 import { createAccessLog } from '../observability/access-log.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createAggregator } from '../pipeline/aggregator.ts';
-import { createSystemClock } from '../pipeline/clock.ts';
+import { createSystemClock } from '../lib/clock.ts';
 import type { EntryPointInfo } from '../pipeline/entry-points.ts';
 import { merge } from '../pipeline/merge.ts';
 import { defaultProviderPrecedence } from '../pipeline/precedence.ts';

@@ -6,16 +6,14 @@
  * after each read so tests and tools can wait for it instead of sleeping.
  */
 import { EventEmitter } from 'node:events';
+import type { Clock } from '../../lib/clock.ts';
 import type { Provider, Snapshot } from '../../config/snapshot.ts';
 import { emptyDynamicConfig } from '../../config/dynamic.ts';
 import { createFileReader, type FileRead } from './file-reader.ts';
 import { createWatchSet, watchDirectoryWithFs, type WatchDirectory } from './watch-set.ts';
 
-/** The timers the provider uses; the pipeline's `Clock` fits. */
-export interface FileProviderTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** Timers the provider debounces and retries with (the injected clock). */
+export type FileProviderTimers = Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 
 /** `providers.file` plus the test hooks. */
 export interface FileProviderOptions {

@@ -1,6 +1,6 @@
 /**
- * The clock the pipeline reads time and schedules timers through. Injected so tests drive
- * throttle windows and debounces by advancing a manual clock instead of sleeping.
+ * The clock that time-dependent code (throttles, debounces, graceful stop) reads and schedules
+ * timers through. Injected so tests drive time by advancing a manual clock instead of sleeping.
  */
 
 /** An opaque timer handle; only the clock that made it can cancel it. */
