@@ -3,31 +3,17 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { request } from 'node:http';
 import { startBackend, type Backend } from './support/backends.ts';
-import { startSwitchyard, tempDir, type SwitchyardProcess } from './support/switchyard-process.ts';
+import { catchAllTo, startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let backend: Backend;
 let sy: SwitchyardProcess;
 
 before(async () => {
   backend = await startBackend('echo');
-  const dir = tempDir();
-  writeFileSync(join(dir, 'dynamic.yml'), `
-http:
-  routers:
-    all:
-      rule: "PathPrefix(\`/\`)"
-      service: echo
-  services:
-    echo:
-      loadBalancer:
-        servers: [{url: "${backend.url}"}]
-`);
   // 127.0.0.1 is trusted on "trusted"; nothing is trusted on "web".
-  writeFileSync(join(dir, 'static.yml'), `
+  ({ sy } = await startWithDynamic(catchAllTo(backend.url), ['web', 'trusted'], (dynamicFile) => `
 entryPoints:
   web:
     address: "127.0.0.1:0"
@@ -37,12 +23,11 @@ entryPoints:
       trustedIPs: ["127.0.0.1/32"]
 providers:
   file:
-    filename: ${JSON.stringify(join(dir, 'dynamic.yml'))}
+    filename: ${JSON.stringify(dynamicFile)}
 log:
   level: INFO
   format: json
-`);
-  sy = await startSwitchyard([`--configFile=${join(dir, 'static.yml')}`], ['web', 'trusted']);
+`));
 });
 
 after(async () => {

@@ -4,41 +4,22 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { request } from 'undici';
-import { startSwitchyard, staticConfig, tempDir } from './support/switchyard-process.ts';
+import { catchAllTo, listenOnLoopback, startWithDynamic, staticConfig } from './support/switchyard-process.ts';
 
 test('SIGTERM: ping answers 503, the in-flight request finishes, then the process exits', async () => {
   let held: ServerResponse | null = null;
   let arrived: () => void = () => {};
   const arrivedP = new Promise<void>((r) => { arrived = r; });
   const server = createServer((_req, res) => { held = res; arrived(); });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  const dir = tempDir();
-  writeFileSync(join(dir, 'dynamic.yml'), `
-http:
-  routers:
-    slow:
-      rule: "PathPrefix(\`/\`)"
-      service: slow
-  services:
-    slow:
-      loadBalancer:
-        servers: [{url: "http://127.0.0.1:${port}"}]
-`);
-  // A long accept window and grace time: the test moves on events, not on these durations.
-  const extra = `
-`;
+  const port = await listenOnLoopback(server);
   // Both entry points keep accepting for a while after SIGTERM, so the ping stays reachable and
-  // answers the terminating status (as a Kubernetes readiness probe would see it).
+  // answers the terminating status (as a Kubernetes readiness probe would see it). The test
+  // moves on events, not on these durations.
   const lifeCycle = '\n    transport:\n      lifeCycle:\n        requestAcceptGraceTimeout: 2s\n        graceTimeOut: 60s';
-  writeFileSync(join(dir, 'static.yml'), staticConfig(join(dir, 'dynamic.yml'), extra).replaceAll(
-    'address: "127.0.0.1:0"', `address: "127.0.0.1:0"${lifeCycle}`,
-  ));
-  const sy = await startSwitchyard([`--configFile=${join(dir, 'static.yml')}`], ['web', 'traefik']);
+  const { sy } = await startWithDynamic(catchAllTo(`http://127.0.0.1:${port}`), ['web', 'traefik'],
+    (dynamicFile) => staticConfig(dynamicFile).replaceAll('address: "127.0.0.1:0"', `address: "127.0.0.1:0"${lifeCycle}`));
   const ping = `http://127.0.0.1:${sy.ports.get('traefik')}/ping`;
   try {
     const ok = await request(ping);

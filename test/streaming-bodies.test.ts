@@ -6,12 +6,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { startSwitchyard, staticConfig, tempDir, type SwitchyardProcess } from './support/switchyard-process.ts';
+import { catchAllTo, listenOnLoopback, startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 const SIZE = 50 * 1024 * 1024;
 let sy: SwitchyardProcess;
@@ -49,22 +47,8 @@ before(async () => {
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  const dir = tempDir();
-  writeFileSync(join(dir, 'dynamic.yml'), `
-http:
-  routers:
-    all:
-      rule: "PathPrefix(\`/\`)"
-      service: origin
-  services:
-    origin:
-      loadBalancer:
-        servers: [{url: "http://127.0.0.1:${port}"}]
-`);
-  writeFileSync(join(dir, 'static.yml'), staticConfig(join(dir, 'dynamic.yml')));
-  sy = await startSwitchyard([`--configFile=${join(dir, 'static.yml')}`], ['web']);
+  const port = await listenOnLoopback(server);
+  ({ sy } = await startWithDynamic(catchAllTo(`http://127.0.0.1:${port}`), ['web']));
 });
 
 after(async () => {

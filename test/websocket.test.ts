@@ -4,11 +4,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
-import { startSwitchyard, staticConfig, tempDir, type SwitchyardProcess } from './support/switchyard-process.ts';
+import { catchAllTo, listenOnLoopback, startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let sy: SwitchyardProcess;
 let server: Server;
@@ -21,22 +19,8 @@ before(async () => {
     socket.send(`hello ${req.url} via ${String(req.headers['x-forwarded-proto'])}`);
     socket.on('message', (data) => socket.send(`echo:${data.toString()}`));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  const dir = tempDir();
-  writeFileSync(join(dir, 'dynamic.yml'), `
-http:
-  routers:
-    ws:
-      rule: "PathPrefix(\`/ws\`)"
-      service: ws
-  services:
-    ws:
-      loadBalancer:
-        servers: [{url: "http://127.0.0.1:${port}"}]
-`);
-  writeFileSync(join(dir, 'static.yml'), staticConfig(join(dir, 'dynamic.yml')));
-  sy = await startSwitchyard([`--configFile=${join(dir, 'static.yml')}`], ['web']);
+  const port = await listenOnLoopback(server);
+  ({ sy } = await startWithDynamic(catchAllTo(`http://127.0.0.1:${port}`, '/ws'), ['web']));
 });
 
 after(async () => {

@@ -122,3 +122,37 @@ log:
   format: json
 ${extra}`;
 }
+
+/** Listens on 127.0.0.1 port 0 and returns the port. */
+export async function listenOnLoopback(server: import('node:net').Server): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return (server.address() as { port: number }).port;
+}
+
+/** A dynamic configuration with one catch-all router to one server. */
+export function catchAllTo(serverUrl: string, path = '/'): string {
+  return `
+http:
+  routers:
+    all:
+      rule: "PathPrefix(\`${path}\`)"
+      service: origin
+  services:
+    origin:
+      loadBalancer:
+        servers: [{url: "${serverUrl}"}]
+`;
+}
+
+/**
+ * Writes `dynamic` and a static configuration (staticConfig() unless given) into a temporary
+ * directory and starts switchyard on them. Returns the process and the directory.
+ */
+export async function startWithDynamic(dynamic: string, entryPoints: string[], staticText?: (dynamicFile: string) => string): Promise<{ sy: SwitchyardProcess; dir: string }> {
+  const dir = tempDir();
+  const dynamicFile = join(dir, 'dynamic.yml');
+  writeFileSync(dynamicFile, dynamic);
+  writeFileSync(join(dir, 'static.yml'), (staticText ?? staticConfig)(dynamicFile));
+  const sy = await startSwitchyard([`--configFile=${join(dir, 'static.yml')}`], entryPoints);
+  return { sy, dir };
+}
