@@ -30,10 +30,14 @@ createServer((req, res) => {
   const pool = pools[next++ % pools.length]!;
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
   const options = { path: req.url ?? '/', method: req.method ?? 'GET', headers: endToEnd(req.headers), body: hasBody ? req : null };
+  let answered = false; // headersSent stays false after writeHead until the first byte goes out
   pool
-    .stream(options, ({ statusCode, headers }) => res.writeHead(statusCode, endToEnd(headers)))
+    .stream(options, ({ statusCode, headers }) => {
+      answered = true;
+      return res.writeHead(statusCode, endToEnd(headers));
+    })
     .catch(() => {
-      if (res.headersSent) res.destroy();
+      if (answered) res.destroy();
       else res.writeHead(502).end();
     });
 }).listen({ port: Number(portArg), host: '127.0.0.1', backlog: 4096 });

@@ -7,6 +7,7 @@ import { CONTENDER_NAMES, isContenderName } from './contenders.ts';
 import type { ContenderName } from './contenders.ts';
 import { BODY_SIZES, formatBodySize, parseBodySize } from './scenarios.ts';
 import type { BodySize } from './scenarios.ts';
+import { NOISY_CORES } from './report.ts';
 
 /** Options both scripts take. */
 export interface CommonOptions {
@@ -14,6 +15,11 @@ export interface CommonOptions {
   readonly repeat: number;
   readonly durationSeconds: number;
   readonly warmupSeconds: number;
+  /** Wait up to this long before each run for other processes to use < `quietCores` (0: never wait). */
+  readonly quietWaitSeconds: number;
+  readonly quietCores: number;
+  /** Runs disturbed by other processes are done again up to this many times. */
+  readonly noisyRetries: number;
   readonly connections: readonly number[];
   readonly bodies: readonly BodySize[];
   /** Absolute or repo-relative path of the Switchyard launcher. */
@@ -41,6 +47,10 @@ const COMMON_HELP = `  --install            install missing tools (nginx, haprox
                        (default 1 for run.ts, 3 for routing-scale.ts)
   --duration=S         seconds per measured run (default 10)
   --warmup=S           seconds of warm-up load before each measured run (default 2)
+  --quiet-wait=S       before each run, wait up to S seconds (default 60, 0 = never) until
+  --quiet-below=C      processes outside the benchmark use less than C cores (default 0.2)
+  --noisy-retries=N    run a measurement again (up to N times, default 2) when other processes
+                       used that much CPU during it; the least disturbed attempt counts
   --connections=A,B    client connections (default depends on the script)
   --bodies=A,B         body sizes: ${BODY_SIZES.map(formatBodySize).join(', ')} (as 100,16k)
   --switchyard-bin=P   Switchyard launcher (default bin/switchyard)
@@ -68,6 +78,9 @@ const commonSpec = {
   repeat: { type: 'string' },
   duration: { type: 'string', default: '10' },
   warmup: { type: 'string', default: '2' },
+  'quiet-wait': { type: 'string', default: '60' },
+  'quiet-below': { type: 'string', default: String(NOISY_CORES) },
+  'noisy-retries': { type: 'string', default: '2' },
   connections: { type: 'string' },
   bodies: { type: 'string' },
   'switchyard-bin': { type: 'string', default: 'bin/switchyard' },
@@ -78,6 +91,12 @@ const commonSpec = {
 function positiveInt(name: string, text: string, min = 1): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${text}'`);
+  return value;
+}
+
+function positiveNumber(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--${name} must be a number > 0, got '${text}'`);
   return value;
 }
 
@@ -102,6 +121,9 @@ function parseCommon(
     repeat: positiveInt('repeat', String(values.repeat ?? defaults.repeat)),
     durationSeconds: positiveInt('duration', String(values.duration)),
     warmupSeconds: positiveInt('warmup', String(values.warmup), 0),
+    quietWaitSeconds: positiveInt('quiet-wait', String(values['quiet-wait']), 0),
+    quietCores: positiveNumber('quiet-below', String(values['quiet-below'])),
+    noisyRetries: positiveInt('noisy-retries', String(values['noisy-retries']), 0),
     connections: list(String(values.connections ?? defaults.connections)).map((c) => positiveInt('connections', c)),
     bodies,
     switchyardBin: String(values['switchyard-bin']),

@@ -1,7 +1,7 @@
 /**
- * Resident memory of a process and all its descendants (nginx master + worker, a launcher
- * script's children), read from /proc. Summing the tree keeps contenders comparable whatever
- * their process layout.
+ * Process trees from /proc: the processes below a root, and their resident memory summed
+ * (nginx master + worker, a launcher script's children). Summing the tree keeps contenders
+ * comparable whatever their process layout.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -27,10 +27,8 @@ function readParentPid(pid: number): number | undefined {
   }
 }
 
-/** Sum of VmRSS over `root` and its descendants, in KiB; undefined when `root` is gone. */
-export function readTreeRssKiB(root: number): number | undefined {
-  const rootRss = readRssKiB(root);
-  if (rootRss === undefined) return undefined;
+/** `root` and every process below it (a snapshot of /proc). */
+export function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -41,15 +39,21 @@ export function readTreeRssKiB(root: number): number | undefined {
     list.push(pid);
     children.set(parent, list);
   }
-  let total = 0;
+  const found: number[] = [];
   const stack = [root];
   const seen = new Set<number>();
   while (stack.length > 0) {
     const pid = stack.pop()!;
     if (seen.has(pid)) continue;
     seen.add(pid);
-    total += readRssKiB(pid) ?? 0;
+    found.push(pid);
     stack.push(...(children.get(pid) ?? []));
   }
-  return total;
+  return found;
+}
+
+/** Sum of VmRSS over `root` and its descendants, in KiB; undefined when `root` is gone. */
+export function readTreeRssKiB(root: number): number | undefined {
+  if (readRssKiB(root) === undefined) return undefined;
+  return descendants(root).reduce((sum, pid) => sum + (readRssKiB(pid) ?? 0), 0);
 }

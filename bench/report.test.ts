@@ -8,7 +8,7 @@ import { NO_ERRORS } from './wrk.ts';
 const scenario = { bodyBytes: 100, connections: 50 } as const;
 
 function run(contender: ContenderName, rps: number, errors = NO_ERRORS): Measurement {
-  return { contender, scenario, result: { requests: rps * 10, requestsPerSecond: rps, p50Ms: 1, p99Ms: 2, errors }, rssKiB: 10240 };
+  return { contender, scenario, result: { requests: rps * 10, requestsPerSecond: rps, p50Ms: 1, p99Ms: 2, errors }, rssKiB: 10240, proxyCores: 0.99, otherCores: 0.01 };
 }
 
 test('takes the median, averaging the middle pair for an even count', () => {
@@ -38,7 +38,7 @@ test('shows ratios to nginx and the Switchyard ratios', () => {
     measurements: [run('nginx', 1000), run('caddy', 400), run('bare-relay', 250), run('switchyard', 200)],
     skipped: new Map(),
   });
-  assert.match(report, /\| Switchyard \| 200 \| 1\.00 ms \| 2\.00 ms \| 0 \| 10\.0 MiB \| 0\.20× \|/);
+  assert.match(report, /\| Switchyard \| 200 \| 1\.00 ms \| 2\.00 ms \| 0 \| 10\.0 MiB \| 0\.20× \| 99% \| 0\.01 \|/);
   assert.match(report, /Switchyard \/ Caddy: \*\*0\.50×\*\* · Switchyard \/ bare relay: \*\*0\.80×\*\*/);
 });
 

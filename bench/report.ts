@@ -9,6 +9,9 @@ import { scenarioKey, scenarioTitle } from './scenarios.ts';
 import type { WrkErrors, WrkResult } from './wrk.ts';
 import { NO_ERRORS } from './wrk.ts';
 
+/** Other load (in cores) from which a run is marked as disturbed. */
+export const NOISY_CORES = 0.2;
+
 /** One wrk run against one contender. */
 export interface Measurement {
   /** The contender's name, or another key when one contender runs in several setups. */
@@ -17,6 +20,10 @@ export interface Measurement {
   readonly result: WrkResult;
   /** RSS of the proxy's process tree right after the run; undefined for `direct`. */
   readonly rssKiB: number | undefined;
+  /** CPU used by processes outside the benchmark during the run, in cores. */
+  readonly otherCores: number;
+  /** CPU the proxy used during the run, in cores (1 = its whole core); undefined for `direct`. */
+  readonly proxyCores: number | undefined;
 }
 
 /** Medians over the runs of one contender in one scenario. */
@@ -32,6 +39,8 @@ export interface Summary {
   readonly errors: WrkErrors;
   readonly requests: number;
   readonly rssKiB: number | undefined;
+  readonly proxyCores: number | undefined;
+  readonly otherCores: number;
 }
 
 export interface ReportInput {
@@ -83,6 +92,7 @@ export function summarize(measurements: readonly Measurement[], scenario: Scenar
   for (const [contender, list] of byContender) {
     const rps = list.map((m) => m.result.requestsPerSecond);
     const rss = list.flatMap((m) => (m.rssKiB === undefined ? [] : [m.rssKiB]));
+    const proxyCpu = list.flatMap((m) => (m.proxyCores === undefined ? [] : [m.proxyCores]));
     out.set(contender, {
       contender,
       runs: list.length,
@@ -94,6 +104,8 @@ export function summarize(measurements: readonly Measurement[], scenario: Scenar
       errors: sumErrors(list.map((m) => m.result.errors)),
       requests: list.reduce((n, m) => n + m.result.requests, 0),
       rssKiB: rss.length > 0 ? median(rss) : undefined,
+      proxyCores: proxyCpu.length > 0 ? median(proxyCpu) : undefined,
+      otherCores: median(list.map((m) => m.otherCores)),
     });
   }
   return out;
@@ -107,6 +119,16 @@ export function formatLatency(ms: number): string {
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
   if (ms >= 10) return `${ms.toFixed(1)} ms`;
   return `${ms.toFixed(2)} ms`;
+}
+
+/** Other processes' CPU in cores; marked when it was enough to distort the numbers. */
+export function formatOtherLoad(cores: number): string {
+  return cores >= NOISY_CORES ? `${cores.toFixed(2)} ⚠` : cores.toFixed(2);
+}
+
+/** Proxy CPU as a share of its core: `97%`. */
+export function formatProxyCpu(cores: number | undefined): string {
+  return cores === undefined ? '—' : `${Math.round(cores * 100)}%`;
 }
 
 export function formatRss(kib: number | undefined): string {
@@ -148,7 +170,9 @@ export function renderReport(input: ReportInput): string {
     '',
     `req/s, p50 and p99 are ${repeated ? `medians of ${input.repeat} interleaved runs` : 'from one run'}; errors are wrk's ` +
       'socket errors (connect, read, write, timeout > 2 s) and non-2xx/3xx responses, summed over all runs; ' +
-      'RSS is the VmRSS of the proxy and its child processes right after the run; × nginx is req/s relative to nginx.',
+      'RSS is the VmRSS of the proxy and its child processes right after the run; × nginx is req/s relative to nginx; ' +
+      'proxy CPU is the share of its core the proxy used (near 100%: the proxy, not the load generator, set the pace); ' +
+      `other load is the CPU (in cores, of 2) used by processes outside the benchmark during the run — ⚠ from ${NOISY_CORES}: the numbers are disturbed.`,
     '',
   );
   for (const scenario of input.scenarios) {
@@ -157,21 +181,21 @@ export function renderReport(input: ReportInput): string {
     lines.push(`## ${scenarioTitle(scenario)}`, '');
     const spreadHead = repeated ? ' req/s min–max |' : '';
     const spreadRule = repeated ? '---:|' : '';
-    lines.push(`| contender | req/s | p50 | p99 | errors | RSS | × nginx |${spreadHead}`);
-    lines.push(`|---|---:|---:|---:|---|---:|---:|${spreadRule}`);
+    lines.push(`| contender | req/s | p50 | p99 | errors | RSS | × nginx |${spreadHead} proxy CPU | other load |`);
+    lines.push(`|---|---:|---:|---:|---|---:|---:|${spreadRule}---:|---:|`);
     for (const { name, label } of input.contenders) {
       const row = rows.get(name);
       if (row === undefined) continue;
       const spread = repeated ? ` ${formatRate(row.minRequestsPerSecond)}–${formatRate(row.maxRequestsPerSecond)} |` : '';
       lines.push(
         `| ${label} | ${formatRate(row.requestsPerSecond)} | ${formatLatency(row.p50Ms)} | ${formatLatency(row.p99Ms)} | ` +
-          `${formatErrors(row.errors)} | ${formatRss(row.rssKiB)} | ${ratio(row, nginx)} |${spread}`,
+          `${formatErrors(row.errors)} | ${formatRss(row.rssKiB)} | ${ratio(row, nginx)} |${spread} ${formatProxyCpu(row.proxyCores)} | ${formatOtherLoad(row.otherCores)} |`,
       );
     }
     lines.push('', switchyardRatios(rows, input.skipped), '');
   }
   if (input.skipped.size > 0) {
-    lines.push('## Not measured', '');
+    lines.push('## Not measured, or stopped early', '');
     for (const [name, reason] of input.skipped) lines.push(`- ${name}: ${firstLine(reason)}`);
     lines.push('');
   }

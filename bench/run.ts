@@ -62,6 +62,7 @@ async function benchmark(rig: Rig, options: RunOptions): Promise<number> {
           measurements.push(m);
           log(progressLine(m, current.name));
         } catch (err) {
+          if (rig.supervisor.interrupted()) return 130; // the signal handler is stopping everything
           failed.set(current.name, `failed during ${scenario.bodyBytes} B × ${scenario.connections}: ${(err as Error).message}`);
           log(`bench: ${current.name} dropped — ${(err as Error).message}`);
           running = running.filter((r) => r !== current);

@@ -34,6 +34,8 @@ export interface Supervisor {
   stopAll(graceMs?: number): Promise<void>;
   /** Stops one process the same way. */
   stop(child: Supervised, graceMs?: number): Promise<void>;
+  /** Whether a signal is shutting everything down (failures after it are expected). */
+  interrupted(): boolean;
 }
 
 const TAIL_BYTES = 16_384;
@@ -134,12 +136,13 @@ export function createSupervisor(tasksetPath: string, onInterrupt: () => void): 
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // `on`, not `once`: a second Ctrl-C while stopping must not kill us before the children.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   // Last resort (uncaught exception, process.exit elsewhere): only synchronous calls work here.
   process.once('exit', () => {
     for (const pid of live.keys()) signalGroup(pid, 'SIGKILL');
   });
 
-  return { spawn: spawnSupervised, stopAll, stop };
+  return { spawn: spawnSupervised, stopAll, stop, interrupted: () => interrupted };
 }
