@@ -108,9 +108,37 @@ export interface ExchangeLog {
   downstreamContentSize: number;
   requestContentSize: number;
   retryAttempts: number;
+  /** When the request was handed to a server (hrtime ns); 0n when it never was. */
+  originStartNs: bigint;
+  /** From originStartNs to the end of the server's response (ns); 0n until then. */
+  originDurationNs: bigint;
+  /** The authenticated user (basic/digest auth), '' when none. */
+  clientUsername: string;
   /** Path as received, before middlewares rewrote it. */
   originalPath: string;
   originalQuery: string;
+}
+
+/** A fresh ExchangeLog for a request that started at `startNs` with this path and query. */
+export function newExchangeLog(startNs: bigint, path: string, query: string): ExchangeLog {
+  return {
+    startNs,
+    routerName: '',
+    serviceName: '',
+    serviceUrl: '',
+    serviceAddr: '',
+    originStatus: 0,
+    originContentSize: 0,
+    downstreamStatus: 0,
+    downstreamContentSize: 0,
+    requestContentSize: 0,
+    retryAttempts: 0,
+    originStartNs: 0n,
+    originDurationNs: 0n,
+    clientUsername: '',
+    originalPath: path,
+    originalQuery: query,
+  };
 }
 
 /** A request handler: routers, middlewares and services are all handlers. */

@@ -4,15 +4,6 @@
  */
 import { getHeader, type Exchange, type ExchangeLog } from '../lib/exchange.ts';
 
-/**
- * Facts the engine may record beyond `ExchangeLog` (origin timing, the basic-auth user). Read
- * when present so the access log shows them as soon as the engine provides them.
- */
-interface OptionalLogFacts {
-  readonly originDurationNs?: bigint;
-  readonly clientUsername?: string;
-}
-
 /** One access-log entry; empty strings and `null` mean "absent" (Traefik leaves the field out). */
 export interface AccessLogEntry {
   /** Wall-clock start, epoch milliseconds. */
@@ -79,7 +70,7 @@ export function collectAccessLogEntry(
   exchange: Exchange, durationNs: bigint, requestCount: number, nowMs: number,
 ): AccessLogEntry {
   const request = exchange.request;
-  const log: ExchangeLog & OptionalLogFacts = exchange.log;
+  const log: ExchangeLog = exchange.log;
   const headers = request.headers;
   const peer = request.remoteAddress;
   const port = String(request.remotePort);
@@ -95,7 +86,7 @@ export function collectAccessLogEntry(
     clientAddr: peer.includes(':') ? `[${peer}]:${port}` : `${peer}:${port}`,
     clientHost: forwardedFor !== undefined && forwardedFor !== '' ? forwardedFor : peer,
     clientPort: port,
-    clientUsername: log.clientUsername !== undefined && log.clientUsername !== '' ? log.clientUsername : '-',
+    clientUsername: log.clientUsername !== '' ? log.clientUsername : '-',
     requestAddr: hostHeader,
     requestHost,
     requestPort,
@@ -107,7 +98,7 @@ export function collectAccessLogEntry(
     requestCount,
     originStatus: log.originStatus,
     originContentSize: log.originContentSize,
-    originDurationNs: log.originDurationNs ?? null,
+    originDurationNs: log.originStartNs === 0n ? null : log.originDurationNs,
     downstreamStatus: log.downstreamStatus,
     downstreamContentSize: log.downstreamContentSize,
     retryAttempts: log.retryAttempts,

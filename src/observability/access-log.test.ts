@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { Exchange, ExchangeLog, RequestHead } from '../lib/exchange.ts';
+import { newExchangeLog, type Exchange, type ExchangeLog, type RequestHead } from '../lib/exchange.ts';
 import { createAccessLog, type AccessLogOptions } from './access-log.ts';
 
 /** 2009-11-10T23:00:00.123Z: the end of every request below. */
@@ -37,6 +37,7 @@ function finishedExchange(init: ExchangeInit = {}): Exchange {
     ...init.request,
   };
   const log: ExchangeLog = {
+    ...newExchangeLog(0n, request.path, request.query),
     startNs: 0n,
     routerName: 'api@file',
     serviceName: 'api@file',

@@ -164,6 +164,8 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.#detach();
+    const log = this.#exchange.log;
+    log.originDurationNs = process.hrtime.bigint() - log.originStartNs;
     this.#exchange.response.end();
     this.#observer?.onResult(this.#target, this.#status, null);
   }
@@ -214,6 +216,7 @@ export function forward(exchange: Exchange, target: ServerTarget, options: Forwa
   const log = exchange.log;
   log.serviceUrl = target.url;
   log.serviceAddr = target.address;
+  log.originStartNs = process.hrtime.bigint();
   const headers = outgoingHeaders(exchange, target, options);
   const upgrade = exchange.upgrade !== null ? upgradeProtocol(exchange.request.headers) : null;
   const handler = new ForwardHandler(exchange, target, observer);

@@ -6,11 +6,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Exchange } from '../lib/exchange.ts';
-import { getHeader } from '../lib/exchange.ts';
+import { getHeader, newExchangeLog } from '../lib/exchange.ts';
 import { applyForwardedHeaders, type ForwardedHeadersOptions } from '../proxy/forwarded-headers.ts';
 import { proxyError, sendProxyError } from '../proxy/proxy-error.ts';
 import { canonicalHost, normalizePath, sanitizePath } from '../rules/routing-path.ts';
-import { NodeExchange, NodeRequestHead, ServerResponseSink, SocketResponseSink, hasBody, newExchangeLog } from './node-exchange.ts';
+import { NodeExchange, NodeRequestHead, ServerResponseSink, SocketResponseSink, hasBody } from './node-exchange.ts';
 
 export interface HttpEntryPointOptions {
   readonly name: string;

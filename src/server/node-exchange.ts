@@ -44,24 +44,6 @@ export function plainAddress(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
-export function newExchangeLog(startNs: bigint, path: string, query: string): ExchangeLog {
-  return {
-    startNs,
-    routerName: '',
-    serviceName: '',
-    serviceUrl: '',
-    serviceAddr: '',
-    originStatus: 0,
-    originContentSize: 0,
-    downstreamStatus: 0,
-    downstreamContentSize: 0,
-    requestContentSize: 0,
-    retryAttempts: 0,
-    originalPath: path,
-    originalQuery: query,
-  };
-}
-
 /** ResponseSink over a ServerResponse. */
 export class ServerResponseSink implements ResponseSink {
   readonly #res: ServerResponse;

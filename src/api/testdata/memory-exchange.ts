@@ -1,7 +1,7 @@
 /**
  * Test support: an in-memory Exchange whose response is collected (status, header pairs, body).
  */
-import type { Exchange, ResponseSink } from '../../lib/exchange.ts';
+import { newExchangeLog, type Exchange, type ResponseSink } from '../../lib/exchange.ts';
 
 /** What a handler wrote. */
 export interface CollectedResponse {
@@ -85,11 +85,7 @@ export function createMemoryExchange(request: MemoryRequest): { exchange: Exchan
     clientGone: false,
     onClientGone: () => {},
     responseHeadHooks: [],
-    log: {
-      startNs: 0n, routerName: '', serviceName: '', serviceUrl: '', serviceAddr: '', originStatus: 0,
-      originContentSize: 0, downstreamStatus: 0, downstreamContentSize: 0, requestContentSize: 0, retryAttempts: 0,
-      originalPath: path, originalQuery: query,
-    },
+    log: newExchangeLog(0n, path, query),
   };
   return { exchange, response };
 }

@@ -5,7 +5,7 @@
  * on `next.seen` (what the server side got) and `exchange.sent` (what the client got).
  */
 import type { Exchange, ExchangeLog, Handler, RequestHead, ResponseHeadHook, ResponseSink, TlsFacts } from '../../lib/exchange.ts';
-import { writeHeadThroughHooks } from '../../lib/exchange.ts';
+import { newExchangeLog, writeHeadThroughHooks } from '../../lib/exchange.ts';
 
 /** What the client received. `status` is 0 while no head was written. */
 export interface SentResponse {
@@ -84,11 +84,7 @@ export function fakeExchange(request: FakeRequest = {}): FakeExchange {
     tls: request.tls === true ? fakeTls : undefined,
     entryPoint: request.tls === true ? 'websecure' : 'web',
   };
-  const log: ExchangeLog = {
-    startNs: 0n, routerName: '', serviceName: '', serviceUrl: '', serviceAddr: '', originStatus: 0,
-    originContentSize: 0, downstreamStatus: 0, downstreamContentSize: 0, requestContentSize: 0,
-    retryAttempts: 0, originalPath: path, originalQuery: query,
-  };
+  const log: ExchangeLog = newExchangeLog(0n, path, query);
   const sink = new RecordingSink();
   const hooks: ResponseHeadHook[] = [];
   return {
