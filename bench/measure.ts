@@ -72,15 +72,15 @@ async function measureOnce(
   }
   if (settings.warmupSeconds > 0) {
     // Warm-up: JIT, connection pools to the origins, buffers. Its numbers are thrown away.
-    await runWrk(rig.supervisor, { ...run, durationSeconds: settings.warmupSeconds }).catch((err: unknown) => {
-      throw crashed(running) ?? err;
+    await runWrk(rig.supervisor, { ...run, durationSeconds: settings.warmupSeconds }).catch(async (err: unknown) => {
+      throw (await crashed(running)) ?? err;
     });
   }
   const proxyPid = running.process?.pid;
   const before = sampleCpu();
   const proxyBefore = proxyPid === undefined ? 0 : treeTicks(proxyPid);
-  const result = await runWrk(rig.supervisor, { ...run, durationSeconds: settings.durationSeconds }).catch((err: unknown) => {
-    throw crashed(running) ?? err;
+  const result = await runWrk(rig.supervisor, { ...run, durationSeconds: settings.durationSeconds }).catch(async (err: unknown) => {
+    throw (await crashed(running)) ?? err;
   });
   const proxyAfter = proxyPid === undefined ? 0 : treeTicks(proxyPid);
   const after = sampleCpu();
@@ -89,20 +89,21 @@ async function measureOnce(
   // to one core it cannot use more; readings above 1 are tick rounding (10 ms) and are capped.
   const proxyCores =
     proxyPid === undefined ? undefined : Math.min(1, (proxyAfter - proxyBefore) / elapsedTicks(before, after));
-  const crash = crashed(running);
+  const crash = await crashed(running);
   if (crash) throw crash;
   const rssKiB = running.process === undefined ? undefined : readTreeRssKiB(running.process.pid);
   return { contender: key, scenario, result, rssKiB, otherCores, proxyCores };
 }
 
 /** An error naming the exit and the last output when the contender's process has died. */
-function crashed(running: RunningContender): Error | undefined {
+async function crashed(running: RunningContender): Promise<Error | undefined> {
   const child = running.process;
   if (child === undefined || !child.hasExited()) return undefined;
+  const code = await child.exited;
   const output = child.outputTail();
   const headline = errorLine(output);
   return new Error(
-    `${running.name} exited during the run${headline ? `: ${headline}` : ''}` +
+    `${running.name} exited (${typeof code === 'number' ? `code ${code}` : code}) during the run${headline ? `: ${headline}` : ''}` +
       (output ? `\n--- output of ${child.name} ---\n${output.split('\n').slice(-15).join('\n')}` : ''),
   );
 }
