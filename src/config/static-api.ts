@@ -14,6 +14,8 @@ export const apiSchema = configObject({
   debug: bool().default(false),
   basePath: str().default('/'),
   disableDashboardAd: bool().default(false),
+  /** The dashboard's title (Traefik v3.4+); kept for the dashboard. */
+  dashboardName: str().optional(),
 });
 
 /** `ping`: present (even empty) enables `/ping`. */
