@@ -16,7 +16,9 @@ export const logSchema = configObject({
   noColor: bool().default(false),
 });
 
+/** Headers and query parameters may be redacted; access-log fields are kept or dropped (Traefik). */
 const fieldMode = oneOf(['keep', 'drop', 'redact']);
+const keepOrDrop = oneOf(['keep', 'drop']);
 
 const accessLogFiltersSchema = configObject({
   statusCodes: statusRanges().default([]),
@@ -35,8 +37,8 @@ const accessLogQueryParametersSchema = configObject({
 });
 
 const accessLogFieldsSchema = configObject({
-  defaultMode: fieldMode.default('keep'),
-  names: z.record(z.string(), fieldMode).optional(),
+  defaultMode: keepOrDrop.default('keep'),
+  names: z.record(z.string(), keepOrDrop).optional(),
   headers: accessLogHeadersSchema.prefault({}),
   queryParameters: accessLogQueryParametersSchema.optional(),
 });

@@ -9,15 +9,15 @@ export type HeaderMode = 'keep' | 'drop' | 'redact';
 /** `accessLog.fields` as configured. */
 export interface AccessLogFieldsConfig {
   /** Mode of fields not listed in `names`; default `keep`. */
-  readonly defaultMode?: FieldMode;
+  readonly defaultMode?: FieldMode | undefined;
   /** Per-field modes by Traefik field name (`ClientHost`, `StartUTC`, …). */
-  readonly names?: Readonly<Record<string, FieldMode>>;
+  readonly names?: Readonly<Record<string, FieldMode>> | undefined;
   readonly headers?: {
     /** Mode of headers not listed in `names`; default `drop`. */
-    readonly defaultMode?: HeaderMode;
+    readonly defaultMode?: HeaderMode | undefined;
     /** Per-header modes; names are matched case-insensitively. */
-    readonly names?: Readonly<Record<string, HeaderMode>>;
-  };
+    readonly names?: Readonly<Record<string, HeaderMode>> | undefined;
+  } | undefined;
 }
 
 /** The resolved field and header modes. */

@@ -16,11 +16,12 @@ import { createFileProvider } from '../providers/file/file-provider.ts';
 import { createUpstreamPools } from '../proxy/upstream-pools.ts';
 import { build } from './build.ts';
 import { parseEntryPointAddress } from './entry-point-address.ts';
+import { unappliedStaticSettings } from './unapplied-settings.ts';
 import { internalServiceNames, internalSnapshot } from './internal-provider.ts';
 
 /** Every diagnostic of the configuration that `config` describes. */
 export async function checkConfiguration(config: StaticConfig): Promise<Diagnostic[]> {
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...unappliedStaticSettings(config)];
   const entryPoints: EntryPointInfo[] = [];
   for (const [name, ep] of Object.entries(config.entryPoints)) {
     const a = parseEntryPointAddress(ep.address);

@@ -31,6 +31,7 @@ import { stopEntryPoint } from './graceful-stop.ts';
 import { createHttpEntryPoint, type HttpEntryPoint } from './http-entry-point.ts';
 import { createInternalProvider } from './internal-provider.ts';
 import { createRouterTable } from './router-table.ts';
+import { unappliedStaticSettings } from './unapplied-settings.ts';
 
 export const switchyardVersion = '0.1.0';
 
@@ -44,6 +45,7 @@ export interface RunningSwitchyard {
 /** Starts everything the static configuration describes. */
 export async function runSwitchyard(config: StaticConfig, logger: Logger): Promise<RunningSwitchyard> {
   const startDate = new Date();
+  for (const d of unappliedStaticSettings(config)) logger.warn({ code: d.code, path: d.path }, d.message);
   const clock = createSystemClock();
   const pools = createUpstreamPools();
   const table = createRouterTable();
@@ -56,6 +58,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger): Promi
     ...(config.accessLog.filePath ? { filePath: config.accessLog.filePath } : {}),
     bufferingSize: config.accessLog.bufferingSize,
     ...(config.accessLog.filters ? { filters: config.accessLog.filters } : {}),
+    fields: config.accessLog.fields,
     onError: (message) => logger.error({ err: message }, 'access log'),
   });
 
