@@ -15,7 +15,6 @@ import { resolve } from '../pipeline/resolve.ts';
 import { createFileProvider } from '../providers/file/file-provider.ts';
 import { createUpstreamPools } from '../proxy/upstream-pools.ts';
 import { build } from './build.ts';
-import { parseEntryPointAddress } from './entry-point-address.ts';
 import { unappliedStaticSettings } from './unapplied-settings.ts';
 import { internalServiceNames, internalSnapshot } from './internal-provider.ts';
 
@@ -24,11 +23,7 @@ export async function checkConfiguration(config: StaticConfig): Promise<Diagnost
   const diagnostics: Diagnostic[] = [...unappliedStaticSettings(config)];
   const entryPoints: EntryPointInfo[] = [];
   for (const [name, ep] of Object.entries(config.entryPoints)) {
-    const a = parseEntryPointAddress(ep.address);
-    if ('error' in a) {
-      diagnostics.push({ severity: 'error', code: 'STATIC_INVALID_ADDRESS', resource: 'static', path: `entryPoints.${name}.address`, message: a.error });
-      continue;
-    }
+    const a = ep.listen;
     entryPoints.push({ name, isUdp: a.protocol === 'udp', asDefault: ep.asDefault, ...(ep.http.middlewares.length > 0 ? { model: { middlewares: ep.http.middlewares } } : {}) });
   }
   const snapshots = new Map<string, Snapshot>();

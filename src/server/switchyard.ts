@@ -26,7 +26,6 @@ import { createFileProvider } from '../providers/file/file-provider.ts';
 import { implementedMiddlewareKinds } from '../middlewares/registry.ts';
 import { createUpstreamPools } from '../proxy/upstream-pools.ts';
 import { build, staticDefaultTransport, type BuiltState } from './build.ts';
-import { parseEntryPointAddress } from './entry-point-address.ts';
 import { stopEntryPoint } from './graceful-stop.ts';
 import { createHttpEntryPoint, type HttpEntryPoint } from './http-entry-point.ts';
 import { createInternalProvider } from './internal-provider.ts';
@@ -65,8 +64,9 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger): Promi
   const entryPointInfos: EntryPointInfo[] = [];
   const httpEntryPoints: { ep: HttpEntryPoint; lifeCycle: { requestAcceptGraceTimeout: number; graceTimeOut: number } }[] = [];
   for (const [name, ep] of Object.entries(config.entryPoints)) {
-    const address = parseEntryPointAddress(ep.address);
-    if ('error' in address) throw new Error(`entryPoints.${name}.address: ${address.error}`);
+    // The static configuration parsed and validated the address (an invalid one is an error
+    // that stops the start before we get here).
+    const address = ep.listen;
     entryPointInfos.push({
       name,
       isUdp: address.protocol === 'udp',
