@@ -10,6 +10,7 @@ import { getHeader, newExchangeLog } from '../lib/exchange.ts';
 import { applyForwardedHeaders, type ForwardedHeadersOptions } from '../proxy/forwarded-headers.ts';
 import { proxyError, sendProxyError } from '../proxy/proxy-error.ts';
 import { canonicalHost, normalizePath, sanitizePath } from '../rules/routing-path.ts';
+import { listenWithAcceptors, type Acceptors } from './acceptors.ts';
 import { NodeExchange, NodeRequestHead, ServerResponseSink, SocketResponseSink, hasBody } from './node-exchange.ts';
 
 export interface HttpEntryPointOptions {
@@ -141,6 +142,7 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
     if (ex !== null) run(ex);
   };
 
+  let acceptors: Acceptors | null = null;
   const server: Server = createServer({
     maxHeaderSize: options.maxHeaderBytes,
     requestTimeout: options.readTimeoutMs,
@@ -163,24 +165,13 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
     get inFlight() {
       return inFlight;
     },
-    listen() {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        const done = (): void => {
-          server.off('error', reject);
-          const a = server.address();
-          if (a === null || typeof a === 'string') reject(new Error('entry point has no TCP address'));
-          else resolve({ host: a.address, port: a.port });
-        };
-        // A large backlog: Node accepts one connection per event-loop turn, so bursts of
-        // hundreds of connections otherwise overflow the kernel's default queue.
-        if (options.host === '') server.listen({ port: options.port, backlog: 4096 }, done);
-        else server.listen({ host: options.host, port: options.port, backlog: 4096 }, done);
-      });
+    async listen() {
+      acceptors = await listenWithAcceptors(server, options.host, options.port);
+      return { host: acceptors.host, port: acceptors.port };
     },
     stopAccepting() {
       stopping = true;
-      server.close();
+      acceptors?.close();
       server.closeIdleConnections();
     },
     whenIdle() {
