@@ -121,3 +121,14 @@ export function settleReferenceGraph(
     }
   }
 }
+
+/**
+ * A router's `tls.options` must name defined TLS options (`default` always exists); otherwise
+ * the router is disabled.
+ */
+export function checkTlsOptionsReference(item: RuntimeItem<unknown>, tlsOptions: string, defined: ReadonlySet<string> | ReadonlyMap<string, unknown>, path: string): void {
+  if (tlsOptions === '' || tlsOptions === 'default' || defined.has(tlsOptions)) return;
+  addProblem(item, {
+    critical: true, code: 'ROUTER_TLS_OPTIONS_NOT_FOUND', path: `${path}.tls.options`, message: `unknown TLS options: ${tlsOptions}`,
+  });
+}

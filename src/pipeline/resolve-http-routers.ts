@@ -10,7 +10,7 @@ import { defaultHttpPriority } from '../rules/priority.ts';
 import { checkRouterEntryPoints } from './entry-points.ts';
 import { httpLookup, type HttpGraphItems } from './resolve-http-graph.ts';
 import type { MergedConfig } from './merged-config.ts';
-import { checkReference, referenceKey } from './reference-checks.ts';
+import { checkReference, checkTlsOptionsReference, referenceKey } from './reference-checks.ts';
 import { maxUserPriority, priorityTooHighMessage, ruleErrorMessage } from './rule-problems.ts';
 import { addProblem, addUser, createRuntimeItem, itemPath, isServing } from './runtime-items.ts';
 
@@ -79,11 +79,7 @@ export function resolveHttpRouters(
       addUser(lookup(key), name);
     }
 
-    if (refs.tlsOptions !== '' && refs.tlsOptions !== 'default' && !context.tlsOptions.has(refs.tlsOptions)) {
-      addProblem(item, {
-        critical: true, code: 'ROUTER_TLS_OPTIONS_NOT_FOUND', path: `${path}.tls.options`, message: `unknown TLS options: ${refs.tlsOptions}`,
-      });
-    }
+    checkTlsOptionsReference(item, refs.tlsOptions, context.tlsOptions, path);
 
     routers.set(name, {
       ...item,

@@ -10,7 +10,7 @@ import { defaultTcpPriority } from '../rules/priority.ts';
 import { compileTcpRule } from '../rules/tcp-rule.ts';
 import { checkRouterEntryPoints } from './entry-points.ts';
 import type { MergedConfig } from './merged-config.ts';
-import { checkReference, referenceKey } from './reference-checks.ts';
+import { checkReference, checkTlsOptionsReference, referenceKey } from './reference-checks.ts';
 import type { RouterContext } from './resolve-http-routers.ts';
 import { maxUserPriority, priorityTooHighMessage, ruleErrorMessage } from './rule-problems.ts';
 import { addProblem, addUser, createRuntimeItem, isServing, itemPath, type NotImplemented } from './runtime-items.ts';
@@ -84,11 +84,7 @@ export function resolveTcpRouters(
       }, target);
       addUser(target, name);
     }
-    if (refs.tlsOptions !== '' && refs.tlsOptions !== 'default' && !context.tlsOptions.has(refs.tlsOptions)) {
-      addProblem(item, {
-        critical: true, code: 'ROUTER_TLS_OPTIONS_NOT_FOUND', path: `${path}.tls.options`, message: `unknown TLS options: ${refs.tlsOptions}`,
-      });
-    }
+    checkTlsOptionsReference(item, refs.tlsOptions, context.tlsOptions, path);
 
     routers.set(name, {
       ...item,
