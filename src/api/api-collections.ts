@@ -63,6 +63,18 @@ function writtenString(config: { readonly rule?: string | undefined; readonly se
 const byNameAndStatus = (item: RuntimeItem<unknown>, c: SearchCriterion): boolean =>
   matchesStatus(c, item.status) && matchesSearch(c, item.name);
 
+/** Router filters: status, search in rule and name, service, middleware (HTTP and TCP alike). */
+function routerMatches(
+  item: RuntimeItem<{ readonly rule?: string | undefined; readonly service?: string | undefined; readonly middlewares?: readonly string[] | undefined }>
+    & { readonly service: string; readonly middlewares: readonly string[] },
+  c: SearchCriterion,
+): boolean {
+  return matchesStatus(c, item.status) &&
+    matchesSearch(c, writtenString(item.config, item.raw, 'rule'), item.name) &&
+    matchesService(c, writtenString(item.config, item.raw, 'service'), item.service) &&
+    matchesMiddleware(c, item.config?.middlewares ?? [], item.middlewares);
+}
+
 /** The collections by path (`http/routers`). */
 export const API_COLLECTIONS: Readonly<Record<string, CollectionView>> = {
   'http/routers': collection({
@@ -70,10 +82,7 @@ export const API_COLLECTIONS: Readonly<Record<string, CollectionView>> = {
     sortKeys: ROUTER_SORT_KEYS,
     items: (r) => r.http.routers,
     represent: (item, _live, mode) => representHttpRouter(item, mode),
-    keep: (item, c) => matchesStatus(c, item.status) &&
-      matchesSearch(c, writtenString(item.config, item.raw, 'rule'), item.name) &&
-      matchesService(c, writtenString(item.config, item.raw, 'service'), item.service) &&
-      matchesMiddleware(c, item.config?.middlewares ?? [], item.middlewares),
+    keep: routerMatches,
   }),
   'http/services': collection({
     what: 'service',
@@ -94,10 +103,7 @@ export const API_COLLECTIONS: Readonly<Record<string, CollectionView>> = {
     sortKeys: ROUTER_SORT_KEYS,
     items: (r) => r.tcp.routers,
     represent: (item, _live, mode) => representTcpRouter(item, mode),
-    keep: (item, c) => matchesStatus(c, item.status) &&
-      matchesSearch(c, writtenString(item.config, item.raw, 'rule'), item.name) &&
-      matchesService(c, writtenString(item.config, item.raw, 'service'), item.service) &&
-      matchesMiddleware(c, item.config?.middlewares ?? [], item.middlewares),
+    keep: routerMatches,
   }),
   'tcp/services': collection({
     what: 'service',
