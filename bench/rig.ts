@@ -71,6 +71,28 @@ export async function setUpRig(tools: readonly Tool[], install: boolean): Promis
 }
 
 /** What contenders need from the rig; `switchyardBin` is resolved against the repository. */
+/**
+ * Sets up the rig, runs `body` on it and tears it down; errors become a message through `log`
+ * and exit status 1.
+ */
+export async function withRig(tools: readonly Tool[], install: boolean, log: (line: string) => void, body: (rig: Rig) => Promise<number>): Promise<number> {
+  let rig: Rig;
+  try {
+    rig = await setUpRig(tools, install);
+  } catch (err) {
+    log(err instanceof RigError ? err.message : `bench: could not set up the origins: ${(err as Error).message}`);
+    return 1;
+  }
+  try {
+    return await body(rig);
+  } catch (err) {
+    log(`bench: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    await rig.dispose();
+  }
+}
+
 export function contenderDeps(rig: Rig, switchyardBin: string, routerCount: number): ContenderDeps {
   return {
     supervisor: rig.supervisor,

@@ -13,7 +13,7 @@ import type { RoutingScaleOptions } from './cli-options.ts';
 import { measure, progressLine } from './measure.ts';
 import { formatErrors, formatLatency, formatOtherLoad, formatProxyCpu, formatRate, formatRss, NOISY_CORES, summarize } from './report.ts';
 import type { Measurement, Summary } from './report.ts';
-import { contenderDeps, machineFacts, RigError, saveReport, setUpRig } from './rig.ts';
+import { contenderDeps, machineFacts, saveReport, withRig } from './rig.ts';
 import type { Rig } from './rig.ts';
 import { scenarioMatrix, scenarioTitle } from './scenarios.ts';
 import type { Scenario } from './scenarios.ts';
@@ -125,21 +125,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(ROUTING_SCALE_HELP);
     return 0;
   }
-  let rig: Rig;
-  try {
-    rig = await setUpRig([], options.install);
-  } catch (err) {
-    log(err instanceof RigError ? err.message : `bench: could not set up the origins: ${(err as Error).message}`);
-    return 1;
-  }
-  try {
-    return await compare(rig, options);
-  } catch (err) {
-    log(`bench: ${(err as Error).message}`);
-    return 1;
-  } finally {
-    await rig.dispose();
-  }
+  return withRig([], options.install, log, (rig) => compare(rig, options));
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -12,7 +12,7 @@ import type { RunOptions } from './cli-options.ts';
 import { measure, progressLine } from './measure.ts';
 import { renderReport } from './report.ts';
 import type { Measurement } from './report.ts';
-import { contenderDeps, machineFacts, RigError, saveReport, setUpRig } from './rig.ts';
+import { contenderDeps, machineFacts, saveReport, withRig } from './rig.ts';
 import type { Rig } from './rig.ts';
 import { scenarioMatrix } from './scenarios.ts';
 
@@ -105,21 +105,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(RUN_HELP);
     return 0;
   }
-  let rig: Rig;
-  try {
-    rig = await setUpRig(options.only.flatMap((name) => contender(name).tools), options.install);
-  } catch (err) {
-    log(err instanceof RigError ? err.message : `bench: could not set up the origins: ${(err as Error).message}`);
-    return 1;
-  }
-  try {
-    return await benchmark(rig, options);
-  } catch (err) {
-    log(`bench: ${(err as Error).message}`);
-    return 1;
-  } finally {
-    await rig.dispose();
-  }
+  return withRig(options.only.flatMap((name) => contender(name).tools), options.install, log, (rig) => benchmark(rig, options));
 }
 
 process.exitCode = await main(process.argv.slice(2));
