@@ -24,6 +24,16 @@ const DURATION_FIELDS = new Set([
   'respondingTimeouts.readTimeout', 'respondingTimeouts.writeTimeout', 'respondingTimeouts.idleTimeout',
   'lifeCycle.requestAcceptGraceTimeout', 'lifeCycle.graceTimeOut',
   'transport.keepAliveMaxTime', 'udp.timeout',
+  // Switchyard extensions.
+  'loadBalancer.slowStart', 'clientIP.timeout',
+]);
+
+/**
+ * Switchyard extensions with a non-zero default, left out at their default so services look
+ * as Traefik prints them unless the extension is used (`parent.field` → default).
+ */
+const EXTENSION_DEFAULTS = new Map<string, unknown>([
+  ['healthCheck.rise', 1], ['healthCheck.fall', 1], ['mirroring.mirrorBufferBytes', 1024 * 1024],
 ]);
 
 /** Fields Traefik declares as pointers: printed even when false or 0. */
@@ -36,6 +46,7 @@ const MAP_FIELDS = new Set(['customRequestHeaders', 'customResponseHeaders', 'ss
 
 function shapeValue(value: unknown, parent: string, key: string): unknown {
   if (value === undefined || value === null) return undefined;
+  if (EXTENSION_DEFAULTS.get(`${parent}.${key}`) === value) return undefined;
   const pointer = POINTER_FIELDS.has(key);
   if (typeof value === 'number') {
     if (DURATION_FIELDS.has(`${parent}.${key}`)) return value === 0 ? undefined : formatGoDuration(value);

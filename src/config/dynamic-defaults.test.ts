@@ -15,10 +15,11 @@ test('loadBalancer defaults are Traefik’s', () => {
   const lb = service.loadBalancer;
   assert.equal(lb.passHostHeader, true);
   assert.equal(lb.strategy, 'wrr');
-  assert.deepEqual(lb.servers, [{ url: 'http://a', weight: 1, preservePath: false }]);
+  assert.deepEqual(lb.servers, [{ url: 'http://a', weight: 1, preservePath: false, fenced: false }]);
   assert.equal(lb.responseForwarding.flushInterval, 100);
   assert.deepEqual(lb.healthCheck, {
     path: '/h', mode: 'http', method: 'GET', status: 0, port: 0, interval: 30_000, timeout: 5_000, followRedirects: true,
+    rise: 1, fall: 1, probeAtStart: false,
   });
   assert.deepEqual(lb.sticky, { cookie: { secure: false, httpOnly: false, sameSite: '', maxAge: 0, path: '/' } });
 });
@@ -31,7 +32,9 @@ test('an empty strategy means wrr', () => {
 test('mirroring defaults: mirrorBody true, maxBodySize -1 (unlimited), percent 0', () => {
   const service = parseService({ mirroring: { service: 'main', mirrors: [{ name: 'copy' }] } });
   if (service.kind !== 'mirroring') return assert.fail('expected mirroring');
-  assert.deepEqual(service.mirroring, { service: 'main', mirrorBody: true, maxBodySize: -1, mirrors: [{ name: 'copy', percent: 0 }] });
+  assert.deepEqual(service.mirroring, {
+    service: 'main', mirrorBody: true, maxBodySize: -1, mirrors: [{ name: 'copy', percent: 0, compare: false }], mirrorBufferBytes: 1_048_576,
+  });
 });
 
 test('durations accept Go syntax and integers as seconds', () => {

@@ -25,8 +25,8 @@ test('loadBalancer fields are read with durations in milliseconds', () => {
   if (service?.kind !== 'loadBalancer') return;
   const lb = service.loadBalancer;
   assert.deepEqual(lb.servers, [
-    { url: 'http://10.0.0.1:8080', weight: 1, preservePath: false },
-    { url: 'http://10.0.0.2:8080', weight: 3, preservePath: true },
+    { url: 'http://10.0.0.1:8080', weight: 1, preservePath: false, fenced: false },
+    { url: 'http://10.0.0.2:8080', weight: 3, preservePath: true, fenced: false },
   ]);
   assert.equal(lb.healthCheck?.interval, 10_000);
   assert.equal(lb.healthCheck?.timeout, 3_000);
@@ -56,7 +56,7 @@ test('weighted, mirroring, failover and highestRandomWeight keep their children 
   const mirroring = services['app-mirrored'];
   if (mirroring?.kind !== 'mirroring') return assert.fail('expected mirroring');
   assert.deepEqual(mirroring.mirroring, {
-    service: 'app-v1', mirrorBody: false, maxBodySize: 1_048_576, mirrors: [{ name: 'app-v2', percent: 10 }],
+    service: 'app-v1', mirrorBody: false, maxBodySize: 1_048_576, mirrors: [{ name: 'app-v2', percent: 10, compare: false }], mirrorBufferBytes: 1_048_576,
   });
 
   const failover = services['app-failover'];

@@ -21,7 +21,7 @@ test('the valid service next to them is kept', () => {
 const cases = [
   { name: 'zero-interval', path: 'http.services.zero-interval.loadBalancer.healthCheck.interval', line: 9, column: 11, says: /greater than 0.*30s/ },
   { name: 'negative-timeout', path: 'http.services.negative-timeout.loadBalancer.healthCheck.timeout', line: 16, column: 11, says: /greater than 0.*5s/ },
-  { name: 'unknown-strategy', path: 'http.services.unknown-strategy.loadBalancer.strategy', line: 19, column: 9, says: /expected one of wrr, p2c, hrw, leasttime, got "foo"/ },
+  { name: 'unknown-strategy', path: 'http.services.unknown-strategy.loadBalancer.strategy', line: 19, column: 9, says: /expected one of wrr, p2c, hrw, leasttime, drr, hash, got "foo"/ },
   { name: 'bogus-same-site', path: 'http.services.bogus-same-site.loadBalancer.sticky.cookie.sameSite', line: 28, column: 13, says: /expected one of "", none, lax, strict, got "bogus"/ },
 ];
 

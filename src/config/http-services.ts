@@ -12,7 +12,7 @@ import type { DeepReadonly } from './deep-readonly.ts';
 import { addIssue } from './issue-codes.ts';
 import { checkSingleKind } from './single-kind.ts';
 import {
-  bool, duration, int, nonEmptyStr, oneOf, positiveDuration, statusRanges, str, stringList, stringMap,
+  bool, duration, int, nonEmptyStr, num, oneOf, positiveDuration, statusRanges, str, stringList, stringMap,
 } from './scalar-schemas.ts';
 
 /** `servers[]` of a loadBalancer. `url` is kept exactly as written (it names the server). */
@@ -24,6 +24,11 @@ export const serverSchema = configObject({
   }),
   weight: int().default(1),
   preservePath: bool().default(false),
+  /**
+   * Draining (Traefik's internal `fenced`; set by the Kubernetes provider for terminating
+   * endpoints): no new traffic, existing sticky and affinity clients kept.
+   */
+  fenced: bool().default(false),
 });
 
 /** `sticky.cookie`: defaults as Traefik's (session cookie on path `/`). */
@@ -36,11 +41,31 @@ export const stickyCookieSchema = configObject({
   maxAge: int().default(0),
   path: str().default('/'),
   domain: str().optional(),
+  /**
+   * Switchyard: HMAC-SHA256 key that signs cookie values so clients cannot choose a server.
+   * With a secret only signed values pin; raw and legacy values are ignored.
+   */
+  secret: str().superRefine((v, ctx) => {
+    if (v.length < 16) addIssue(ctx, 'CONFIG_INVALID_VALUE', 'expected a secret of at least 16 characters');
+  }).optional(),
+});
+
+/** Kubernetes allows ClientIP affinity timeouts of 1 s to 1 day (ServiceSpec validation). */
+const maxAffinityTimeoutMs = 86_400_000;
+
+/**
+ * Switchyard: client-IP affinity with an idle timeout (Kubernetes `sessionAffinity: ClientIP`):
+ * a client keeps its server while it comes back within `timeout`.
+ */
+export const stickyClientIpSchema = configObject({
+  timeout: duration((ms) => (ms > 0 && ms <= maxAffinityTimeoutMs ? undefined
+    : 'must be greater than 0 and at most 86400s (the Kubernetes limit)')).default(10_800_000),
 });
 
 /** `sticky` of a loadBalancer or weighted service. */
 export const stickySchema = configObject({
   cookie: stickyCookieSchema.optional(),
+  clientIP: stickyClientIpSchema.optional(),
 });
 
 /** Active health check of a loadBalancer's servers. */
@@ -59,6 +84,12 @@ export const healthCheckSchema = configObject({
   hostname: str().optional(),
   followRedirects: bool().default(true),
   headers: stringMap().optional(),
+  /** Switchyard: consecutive successful probes before a DOWN server is UP again (Traefik: 1). */
+  rise: int({ min: 1 }).default(1),
+  /** Switchyard: consecutive failed probes before an UP server is DOWN (Traefik: 1). */
+  fall: int({ min: 1 }).default(1),
+  /** Switchyard: probe every server as soon as the service is built (Traefik waits one interval). */
+  probeAtStart: bool().default(false),
 });
 
 /** Passive health check: a server goes down after failures within a window. */
@@ -72,8 +103,33 @@ export const responseForwardingSchema = configObject({
   flushInterval: duration().default(100),
 });
 
+/** Selection strategies: Traefik's four, plus `drr` (Traefik 1.x) and `hash` (Switchyard). */
+export const loadBalancerStrategies = ['wrr', 'p2c', 'hrw', 'leasttime', 'drr', 'hash'] as const;
+
 // Traefik treats an empty strategy as wrr.
-const strategy = z.preprocess((value) => (value === '' ? 'wrr' : value), oneOf(['wrr', 'p2c', 'hrw', 'leasttime']));
+const strategy = z.preprocess((value) => (value === '' ? 'wrr' : value), oneOf(loadBalancerStrategies));
+
+/**
+ * Switchyard: `strategy: hash` keys. Exactly one of `header`, `cookie`, `query` names where the
+ * key is read; requests without it are spread by weighted round robin. Consistent hashing with
+ * bounded load: no server takes more than `loadFactor` times the mean in-flight load (a hot key
+ * spills to the next server on the ring); 0 turns the bound off.
+ */
+export const hashSchema = configObject({
+  header: nonEmptyStr().optional(),
+  cookie: nonEmptyStr().optional(),
+  query: nonEmptyStr().optional(),
+  loadFactor: num().default(1.25),
+}, (value, ctx) => {
+  const set = (['header', 'cookie', 'query'] as const).filter((k) => value[k] !== undefined);
+  if (set.length !== 1) {
+    addIssue(ctx, 'CONFIG_INVALID_VALUE', `expected exactly one of header, cookie, query, got ${set.length === 0 ? 'none' : set.join(' and ')}`);
+  }
+  const f = value.loadFactor;
+  if (typeof f === 'number' && f !== 0 && !(f > 1)) {
+    addIssue(ctx, 'CONFIG_INVALID_VALUE', `expected a loadFactor greater than 1 (or 0 for no bound), got ${f}`, ['loadFactor']);
+  }
+});
 
 /** `loadBalancer`: servers and how requests are spread over them. */
 export const loadBalancerSchema = configObject({
@@ -85,6 +141,17 @@ export const loadBalancerSchema = configObject({
   passHostHeader: bool().default(true),
   responseForwarding: responseForwardingSchema.prefault({}),
   serversTransport: str().optional(),
+  /** Switchyard: the key of `strategy: hash`. */
+  hash: hashSchema.optional(),
+  /** Switchyard: a server that becomes UP ramps its share of new traffic up over this duration (0: off). */
+  slowStart: duration().default(0),
+}, (value, ctx) => {
+  if (value.strategy === 'hash' && value.hash === undefined) {
+    addIssue(ctx, 'CONFIG_INVALID_VALUE', 'strategy hash needs a hash section naming a header, cookie or query parameter', ['hash']);
+  }
+  if (value.hash !== undefined && value.strategy !== 'hash') {
+    addIssue(ctx, 'CONFIG_INVALID_VALUE', `hash is only used with strategy hash, got strategy ${String(value.strategy)}`, ['hash']);
+  }
 });
 
 /** `healthCheck: {}` on weighted/mirroring/failover/hrw: enables health propagation. */
@@ -107,6 +174,8 @@ export const weightedServiceSchema = configObject({
 export const mirrorSchema = configObject({
   name: nonEmptyStr(),
   percent: int({ min: 0, max: 100 }).default(0),
+  /** Switchyard: record status, body-digest and latency differences against the main service. */
+  compare: bool().default(false),
 });
 
 /** `mirroring`: the main service plus mirrors receiving a percentage of requests. */
@@ -117,6 +186,11 @@ export const mirroringServiceSchema = configObject({
   maxBodySize: int().default(-1),
   mirrors: mirrorSchema.array().default([]),
   healthCheck: serviceHealthCheckSchema.optional(),
+  /**
+   * Switchyard: bytes of request body buffered per mirror ahead of what it has consumed; a
+   * mirror that falls further behind is aborted (never sent a truncated body).
+   */
+  mirrorBufferBytes: int({ min: 1 }).default(1024 * 1024),
 });
 
 /** `failover.errors`: status-based failover. */
@@ -151,6 +225,12 @@ export type ServerConfig = DeepReadonly<z.output<typeof serverSchema>>;
 export type StickyCookieConfig = DeepReadonly<z.output<typeof stickyCookieSchema>>;
 /** `sticky`. */
 export type StickyConfig = DeepReadonly<z.output<typeof stickySchema>>;
+/** `sticky.clientIP` (timeout in ms). */
+export type StickyClientIpConfig = DeepReadonly<z.output<typeof stickyClientIpSchema>>;
+/** `hash` of a loadBalancer with `strategy: hash`. */
+export type HashConfig = DeepReadonly<z.output<typeof hashSchema>>;
+/** A loadBalancer strategy. */
+export type LoadBalancerStrategy = (typeof loadBalancerStrategies)[number];
 /** Active health check (durations in ms). */
 export type HealthCheckConfig = DeepReadonly<z.output<typeof healthCheckSchema>>;
 /** Passive health check (durations in ms). */

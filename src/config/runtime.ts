@@ -61,7 +61,7 @@ export interface RuntimeUdpRouter extends RuntimeItem<UdpRouter> {
 }
 
 /** Server status as the API shows it, keyed by server URL. */
-export type ServerStatus = 'UP' | 'DOWN';
+export type ServerStatus = 'UP' | 'DOWN' | 'DRAINING';
 
 export interface RuntimeConfig {
   readonly http: {

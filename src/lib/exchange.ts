@@ -38,6 +38,12 @@ export interface RequestHead {
   /** The TCP peer address (the client IP for ClientIP matching and X-Forwarded-For). */
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /**
+   * The client's IP for affinity and hashing: the TCP peer, or, when the peer is a trusted
+   * proxy (forwardedHeaders.trustedIPs / PROXY protocol), the nearest untrusted address of
+   * X-Forwarded-For. Set by the entry point.
+   */
+  clientIp: string;
   /** The address and port the client connected to (entry point side). */
   readonly localPort: number;
   readonly tls: TlsFacts | undefined;

@@ -31,6 +31,7 @@ function finishedExchange(init: ExchangeInit = {}): Exchange {
     host: 'example.com',
     remoteAddress: '10.1.2.3',
     remotePort: 54321,
+    clientIp: '10.1.2.3',
     localPort: 8443,
     tls: { version: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256', serverName: 'example.com', alpn: 'http/1.1' },
     entryPoint: 'websecure',

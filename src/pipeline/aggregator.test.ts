@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Provider, Snapshot } from '../config/snapshot.ts';
 import type { DynamicConfig } from '../config/dynamic.ts';
 import { createAggregator } from './aggregator.ts';
-import { createManualClock } from './manual-clock.ts';
+import { createManualClock } from '../lib/manual-clock.ts';
 
 /** A provider the test drives by hand: `emit` is available once `run` started. */
 function handProvider(name: string): Provider & { emit(snapshot: Snapshot): void } {

@@ -7,7 +7,7 @@ import { applyForwardedHeaders, type ForwardedHeadersOptions } from './forwarded
 function head(headers: string[], remoteAddress = '10.0.0.9', tls = false): RequestHead {
   return {
     method: 'GET', path: '/', query: '', headers, httpVersion: '1.1', host: 'app.example', remoteAddress,
-    remotePort: 40000, localPort: 80, tls: tls ? { version: 'TLSv1.3', cipher: 'x', serverName: '', alpn: '' } : undefined,
+    remotePort: 40000, clientIp: remoteAddress, localPort: 80, tls: tls ? { version: 'TLSv1.3', cipher: 'x', serverName: '', alpn: '' } : undefined,
     entryPoint: 'web',
   };
 }

@@ -69,6 +69,7 @@ export function applyForwardedHeaders(request: RequestHead, options: ForwardedHe
   headers.length = w;
 
   if (forCount > 1) foldForwardedFor(headers);
+  if (trusted && (seen & F_FOR)) request.clientIp = clientIpFromForwardedFor(headers, options);
   if (!(seen & F_REAL_IP)) headers.push('X-Real-Ip', stripZone(request.remoteAddress));
   let proto = '';
   if (!(seen & F_PROTO)) {
@@ -89,6 +90,25 @@ export function applyForwardedHeaders(request: RequestHead, options: ForwardedHe
   }
   if (!(seen & F_HOST) && hostHeader !== undefined) headers.push('X-Forwarded-Host', hostHeader);
   headers.push('X-Forwarded-Server', options.serverName);
+}
+
+/**
+ * The nearest address of X-Forwarded-For that is not a trusted proxy (walking from the right,
+ * the end the trusted peer appended), or the leftmost when every address is trusted.
+ */
+function clientIpFromForwardedFor(headers: readonly string[], options: ForwardedHeadersOptions): string {
+  let value = '';
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i]!.toLowerCase() === 'x-forwarded-for') {
+      value = headers[i + 1]!;
+      break;
+    }
+  }
+  const parts = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  for (let i = parts.length - 1; i >= 0; i--) {
+    if (options.insecure || !options.trustedIPs.contains(parts[i]!)) return parts[i]!;
+  }
+  return parts[0] ?? '';
 }
 
 function forwardedProto(headers: readonly string[]): string {

@@ -11,7 +11,7 @@ import { routingPath } from './routing-path.ts';
 function request(overrides: Partial<RequestHead> = {}): RequestHead {
   return {
     method: 'GET', path: '/', query: '', headers: [], httpVersion: '1.1', host: 'example.com',
-    remoteAddress: '192.0.2.10', remotePort: 40000, localPort: 80, tls: undefined, entryPoint: 'web', ...overrides,
+    remoteAddress: '192.0.2.10', remotePort: 40000, clientIp: '192.0.2.10', localPort: 80, tls: undefined, entryPoint: 'web', ...overrides,
   };
 }
 

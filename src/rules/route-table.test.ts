@@ -10,7 +10,7 @@ import type { HttpRoute } from './route-table.ts';
 function request(overrides: Partial<RequestHead> = {}): RequestHead {
   return {
     method: 'GET', path: '/', query: '', headers: [], httpVersion: '1.1', host: 'example.com',
-    remoteAddress: '192.0.2.10', remotePort: 40000, localPort: 80, tls: undefined, entryPoint: 'web', ...overrides,
+    remoteAddress: '192.0.2.10', remotePort: 40000, clientIp: '192.0.2.10', localPort: 80, tls: undefined, entryPoint: 'web', ...overrides,
   };
 }
 

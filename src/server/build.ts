@@ -167,7 +167,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
     if (config.middlewares.length === 0) return built;
     // Service-level middlewares run after the router's.
     const wrapped = wrapWithMiddlewares(built.handler, config.middlewares.map((m) => qualifyName(m, provider)), middlewareBuilder());
-    return { handler: wrapped, serverStatus: () => built.serverStatus(), dispose: () => built.dispose() };
+    return { handler: wrapped, serverStatus: () => built.serverStatus(), health: built.health, dispose: () => built.dispose() };
   };
 
   /** A middleware builder for one router: instances are per router, as Traefik builds them. */

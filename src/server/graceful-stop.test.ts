@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createManualClock } from '../pipeline/manual-clock.ts';
+import { createManualClock } from '../lib/manual-clock.ts';
 import { stopEntryPoint } from './graceful-stop.ts';
 
 /** An entry point stand-in that records calls and finishes its requests when told to. */

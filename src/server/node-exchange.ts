@@ -17,6 +17,7 @@ export class NodeRequestHead implements RequestHead {
   readonly host: string;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  clientIp: string;
   readonly localPort: number;
   readonly tls: TlsFacts | undefined;
   readonly entryPoint: string;
@@ -33,6 +34,7 @@ export class NodeRequestHead implements RequestHead {
     this.host = host;
     this.remoteAddress = plainAddress(socket.remoteAddress ?? '');
     this.remotePort = socket.remotePort ?? 0;
+    this.clientIp = this.remoteAddress;
     this.localPort = socket.localPort ?? 0;
     this.tls = tls;
     this.entryPoint = entryPoint;

@@ -73,6 +73,7 @@ export function createLoadBalancer(name: string, config: LoadBalancerService, de
   let disposed = false;
   return {
     handler,
+    health: null,
     serverStatus() {
       const out: Record<string, ServerStatus> = {};
       for (const t of targets) out[t.url] = 'UP';

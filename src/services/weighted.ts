@@ -31,5 +31,5 @@ export function createWeighted(name: string, children: readonly { name: string; 
     }
     return child(exchange);
   };
-  return { handler, serverStatus: () => undefined, dispose() {} };
+  return { handler, serverStatus: () => undefined, health: null, dispose() {} };
 }

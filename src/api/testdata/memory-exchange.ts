@@ -74,6 +74,7 @@ export function createMemoryExchange(request: MemoryRequest): { exchange: Exchan
       host: 'localhost',
       remoteAddress: '127.0.0.1',
       remotePort: 50000,
+      clientIp: '127.0.0.1',
       localPort: 8080,
       tls: undefined,
       entryPoint: 'traefik',

@@ -80,6 +80,7 @@ export function fakeExchange(request: FakeRequest = {}): FakeExchange {
     host: request.host ?? hostHeader.replace(/:\d+$/, '').toLowerCase(),
     remoteAddress: request.remoteAddress ?? '192.0.2.10',
     remotePort: 50000,
+    clientIp: request.remoteAddress ?? '192.0.2.10',
     localPort: request.tls === true ? 443 : 80,
     tls: request.tls === true ? fakeTls : undefined,
     entryPoint: request.tls === true ? 'websecure' : 'web',

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createManualClock } from '../../pipeline/manual-clock.ts';
+import { createManualClock } from '../../lib/manual-clock.ts';
 import { createFileProvider, type FileReload } from './file-provider.ts';
 import { createTempConfigDirectory, waitForReload } from './temp-config-directory.ts';
 import type { WatchDirectory } from './watch-set.ts';

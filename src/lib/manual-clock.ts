@@ -2,7 +2,7 @@
  * A clock that only moves when told to, for tests: timers fire in deadline order (then in the
  * order they were set) while `advance` walks time forward.
  */
-import type { Clock, TimerHandle } from '../lib/clock.ts';
+import type { Clock, TimerHandle } from './clock.ts';
 
 /** A clock tests move by hand. */
 export interface ManualClock extends Clock {
