@@ -24,6 +24,27 @@ export interface HealthTransition {
 /** How many transitions a record keeps. */
 export const healthHistoryLength = 20;
 
+/**
+ * What the checks that write a record need to remember between probes and requests. It lives on
+ * the record, not in a checker, so that a reload (old checker stopped, new one started for the
+ * same records) keeps the rise/fall counts, the probe schedule and the passive failure window.
+ * Only the health checkers write it.
+ */
+export interface HealthCheckState {
+  /** Consecutive successful active probes; reset to 0 whenever the server goes DOWN. */
+  successes: number;
+  /** Consecutive failed active probes; reset to 0 whenever the server goes UP. */
+  failures: number;
+  /** Clock ms when the last completed active probe started; undefined before the first one. */
+  lastProbeAt: number | undefined;
+  /** Clock ms when an active check first ran for this record: the first probe is due one interval later. */
+  activeSince: number | undefined;
+  /** Clock ms of passive failures, oldest first, kept until they leave the failure window. */
+  readonly passiveFailures: number[];
+  /** Clock ms when the passive check took the server DOWN; cleared by the next change of status. */
+  passiveDownAt: number | undefined;
+}
+
 export interface ServerHealth {
   readonly service: string;
   readonly url: string;
@@ -34,7 +55,13 @@ export interface ServerHealth {
   readonly reason: string;
   /** Most recent last; at most healthHistoryLength entries. */
   readonly history: readonly HealthTransition[];
-  /** Sets the status; does nothing when unchanged; notifies subscribers on a change. */
+  /** Bookkeeping of the active and passive checks (see HealthCheckState). */
+  readonly checks: HealthCheckState;
+  /**
+   * Sets the status and reason. With the status unchanged only the reason is replaced (no
+   * history entry, no notification). A change also resets the check counters that count
+   * toward the opposite status, so `rise`/`fall` start over whoever changed it.
+   */
   set(status: HealthStatus, reason: string): void;
   /** Calls `listener` after every change; returns the unsubscribe function. */
   subscribe(listener: (health: ServerHealth) => void): () => void;
@@ -57,6 +84,14 @@ class Record implements ServerHealth {
   since: number;
   reason = '';
   readonly history: HealthTransition[] = [];
+  readonly checks: HealthCheckState = {
+    successes: 0,
+    failures: 0,
+    lastProbeAt: undefined,
+    activeSince: undefined,
+    passiveFailures: [],
+    passiveDownAt: undefined,
+  };
   refs = 0;
   readonly #clock: Clock;
   readonly #listeners = new Set<(health: ServerHealth) => void>();
@@ -77,6 +112,9 @@ class Record implements ServerHealth {
     this.status = status;
     this.since = at;
     this.reason = reason;
+    if (status === 'UP') this.checks.failures = 0;
+    else this.checks.successes = 0;
+    this.checks.passiveDownAt = undefined;
     this.history.push({ at, time: new Date().toISOString(), status, reason });
     if (this.history.length > healthHistoryLength) this.history.shift();
     for (const listener of [...this.#listeners]) listener(this);
