@@ -133,6 +133,9 @@ export function representHttpService(
     const status = live.serverStatus(service.name);
     if (status !== undefined && Object.keys(status).length > 0) out['serverStatus'] = { ...status };
   }
+  // Switchyard's live facts sit under their own key so Traefik's shape is untouched.
+  const details = config === null ? undefined : live.serviceDetails?.(service.name);
+  if (details !== undefined) out['switchyard'] = { ...details };
   if (mode === 'rawdata') return out;
   const type = config === null ? typeOfRaw(service.raw, httpServiceKinds) : typeOfKind(config.kind, null);
   return { ...out, ...identity(service, type) };

@@ -92,4 +92,9 @@ export interface RuntimeConfig {
 export interface LiveViews {
   /** Server status per server URL of a loadBalancer service, or undefined when unknown. */
   serverStatus(serviceName: string): Readonly<Record<string, ServerStatus>> | undefined;
+  /**
+   * Live facts of a built service beyond serverStatus (health history and reasons, draining,
+   * slow start, effective weights, affinity table size, mirror comparisons), or undefined.
+   */
+  serviceDetails?(serviceName: string): Readonly<Record<string, unknown>> | undefined;
 }

@@ -29,9 +29,16 @@ export interface ForwardOptions {
   readonly notAppendXForwardedFor: boolean;
 }
 
-/** Events a caller (health tracking, metrics) may want about one forwarded request. */
+/** Events a caller (health tracking, selection policies, metrics) may want about one forwarded request. */
 export interface ForwardObserver {
-  onResult(target: ServerTarget, status: number, error: Error | null): void;
+  /** The server's response head arrived, `ttfbMs` after the request was handed to the pool. */
+  onHeaders(target: ServerTarget, ttfbMs: number): void;
+  /**
+   * Called exactly once per forwarded request when it is over: `status` is the server's status,
+   * or the status Switchyard answered; `error` is set when no complete response came back
+   * (`fromServer` tells whether a response head had arrived before the failure).
+   */
+  onResult(target: ServerTarget, status: number, error: Error | null, fromServer: boolean): void;
 }
 
 /**
@@ -150,6 +157,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     this.#status = statusCode;
     const ex = this.#exchange;
     ex.log.originStatus = statusCode;
+    if (this.#observer !== null) this.#observer.onHeaders(this.#target, Number(process.hrtime.bigint() - ex.log.originStartNs) / 1e6);
     writeHeadThroughHooks(ex, statusCode, responseHeaders(controller.rawHeaders));
   }
 
@@ -167,13 +175,13 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     const log = this.#exchange.log;
     log.originDurationNs = process.hrtime.bigint() - log.originStartNs;
     this.#exchange.response.end();
-    this.#observer?.onResult(this.#target, this.#status, null);
+    this.#observer?.onResult(this.#target, this.#status, null, true);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     this.#detach();
     const error = classifyUpstreamError(err, this.#exchange.clientGone);
-    this.#observer?.onResult(this.#target, error.status, err);
+    this.#observer?.onResult(this.#target, this.#status !== 0 ? this.#status : error.status, err, this.#status !== 0);
     sendProxyError(this.#exchange, error);
   }
 
@@ -188,7 +196,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     ex.log.originStatus = statusCode;
     // The 101 head goes through the hooks like any other head, then bytes flow both ways.
     writeHeadThroughHooks(ex, statusCode, responseHeaders(controller.rawHeaders, true));
-    this.#observer?.onResult(this.#target, statusCode, null);
+    this.#observer?.onResult(this.#target, statusCode, null, true);
     spliceSockets(up.socket, socket, up.head);
   }
 
@@ -234,7 +242,9 @@ export function forward(exchange: Exchange, target: ServerTarget, options: Forwa
       handler,
     );
   } catch (err) {
-    sendProxyError(exchange, classifyUpstreamError(err, false));
+    const error = classifyUpstreamError(err, false);
+    observer?.onResult(target, error.status, err as Error, false);
+    sendProxyError(exchange, error);
   }
 }
 

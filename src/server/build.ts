@@ -16,8 +16,16 @@ import { MiddlewareConfigError, type Middleware } from '../middlewares/middlewar
 import { defaultTransport, type TransportSettings, type UpstreamPools } from '../proxy/upstream-pools.ts';
 import { createHttpRouteTable } from '../rules/route-table.ts';
 import type { BuiltService } from '../services/built-service.ts';
+import type { Clock } from '../lib/clock.ts';
+import { createFailover, FailoverBuildError } from '../services/failover/failover.ts';
+import type { HealthRegistry } from '../services/health/server-health.ts';
 import { createLoadBalancer, unsupportedLoadBalancerFeatures } from '../services/load-balancer.ts';
-import { createWeighted, unsupportedWeightedFeatures } from '../services/weighted.ts';
+import { createMirroring } from '../services/mirroring/mirroring.ts';
+import type { AffinityRegistry } from '../services/sticky/client-ip-affinity.ts';
+import { ChildNotHealthAwareError, createHighestRandomWeight, createWeighted, type ChildService } from '../services/weighted.ts';
+
+/** The HTTP service kinds build() can make (resolve disables the others with a diagnostic). */
+export const implementedHttpServiceKinds: ReadonlySet<string> = new Set(['loadBalancer', 'weighted', 'mirroring', 'failover', 'highestRandomWeight']);
 
 export interface BuildDeps {
   readonly pools: UpstreamPools;
@@ -26,6 +34,13 @@ export interface BuildDeps {
   readonly notAppendXForwardedFor: boolean;
   /** Transport used when a service names none (from the static `serversTransport`). */
   readonly defaultTransport?: TransportSettings;
+  /** Server health, kept across builds. */
+  readonly health: HealthRegistry;
+  /** Client-IP affinity tables, kept across builds. */
+  readonly affinity: AffinityRegistry;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly onHealthChange?: (service: string, url: string, status: string, reason: string) => void;
 }
 
 export interface EntryPointRoutes {
@@ -83,12 +98,12 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
     };
   };
 
-  /** Returns the service's handler (with its service-level middlewares), or null if it cannot be built. */
-  const serviceHandler = (qualified: string): Handler | null => {
+  /** Returns the built service (with its service-level middlewares), or null if it cannot be built. */
+  const serviceBuilt = (qualified: string): BuiltService | null => {
     const internal = deps.internal.get(qualified);
-    if (internal !== undefined) return internal;
+    if (internal !== undefined) return { handler: internal, serverStatus: () => undefined, health: null, dispose() {} };
     const built = services.get(qualified);
-    if (built !== undefined) return built.handler;
+    if (built !== undefined) return built;
     if (failed.has(qualified)) return null;
     const item = runtime.http.services.get(qualified);
     if (item === undefined || item.config === null || item.status === 'disabled' || building.has(qualified)) {
@@ -103,7 +118,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
         return null;
       }
       services.set(qualified, b);
-      return b.handler;
+      return b;
     } finally {
       building.delete(qualified);
     }
@@ -112,62 +127,109 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
   const buildService = (item: RuntimeItem<HttpService> & { config: HttpService }): BuiltService | null => {
     const { provider } = splitQualifiedName(item.name);
     const config = item.config;
-    let built: BuiltService;
-    switch (config.kind) {
-      case 'loadBalancer': {
-        const missing = unsupportedLoadBalancerFeatures(config.loadBalancer);
-        if (missing.length > 0) {
-          disable(item, 'SERVICE_FEATURE_NOT_IMPLEMENTED', `http.services.${localName(item.name)}.loadBalancer`,
-            `not implemented yet in Switchyard: ${missing.join(', ')}`);
+    const path = `http.services.${localName(item.name)}.${config.kind}`;
+    /** The built child services, or null (the item is disabled) when one is not available. */
+    const childrenOf = (refs: readonly { name: string; weight: number }[], field: string): ChildService[] | null => {
+      const out: ChildService[] = [];
+      for (const ref of refs) {
+        const q = qualifyName(ref.name, provider);
+        const child = serviceBuilt(q);
+        if (child === null) {
+          disable(item, 'SERVICE_CHILD_UNAVAILABLE', `${path}.${field}`, `child service "${q}" is not available`);
           return null;
         }
-        let transport: TransportSettings;
-        try {
-          transport = transportFor(provider, config.loadBalancer.serversTransport);
-        } catch (err) {
-          disable(item, 'SERVICE_TRANSPORT_NOT_FOUND', `http.services.${localName(item.name)}.loadBalancer.serversTransport`, (err as Error).message);
-          return null;
-        }
-        built = createLoadBalancer(item.name, config.loadBalancer, {
-          pools: deps.pools, transport, notAppendXForwardedFor: deps.notAppendXForwardedFor,
-        });
-        break;
+        out.push({ name: ref.name, weight: ref.weight, handler: child.handler, health: child.health });
       }
-      case 'weighted': {
-        const missing = unsupportedWeightedFeatures(config.weighted);
-        if (missing.length > 0) {
-          disable(item, 'SERVICE_FEATURE_NOT_IMPLEMENTED', `http.services.${localName(item.name)}.weighted`,
-            `not implemented yet in Switchyard: ${missing.join(', ')}`);
-          return null;
-        }
-        const children: { name: string; weight: number; handler: Handler }[] = [];
-        for (const child of config.weighted.services) {
-          const h = serviceHandler(qualifyName(child.name, provider));
-          if (h === null) {
-            disable(item, 'SERVICE_CHILD_UNAVAILABLE', `http.services.${localName(item.name)}.weighted.services`,
-              `child service "${qualifyName(child.name, provider)}" is not available`);
+      return out;
+    };
+    let built: BuiltService;
+    try {
+      switch (config.kind) {
+        case 'loadBalancer': {
+          const missing = unsupportedLoadBalancerFeatures(config.loadBalancer);
+          if (missing.length > 0) {
+            disable(item, 'SERVICE_FEATURE_NOT_IMPLEMENTED', path, `not implemented yet in Switchyard: ${missing.join(', ')}`);
             return null;
           }
-          children.push({ name: child.name, weight: child.weight, handler: h });
+          let transport: TransportSettings;
+          try {
+            transport = transportFor(provider, config.loadBalancer.serversTransport);
+          } catch (err) {
+            disable(item, 'SERVICE_TRANSPORT_NOT_FOUND', `${path}.serversTransport`, (err as Error).message);
+            return null;
+          }
+          built = createLoadBalancer(item.name, config.loadBalancer, {
+            pools: deps.pools,
+            transport,
+            notAppendXForwardedFor: deps.notAppendXForwardedFor,
+            health: deps.health,
+            affinity: deps.affinity,
+            clock: deps.clock,
+            random: deps.random,
+            ...(deps.onHealthChange !== undefined ? { onHealthChange: deps.onHealthChange } : {}),
+          });
+          break;
         }
-        built = createWeighted(item.name, children);
-        break;
+        case 'weighted': {
+          const children = childrenOf(config.weighted.services, 'services');
+          if (children === null) return null;
+          built = createWeighted(item.name, config.weighted, children);
+          break;
+        }
+        case 'highestRandomWeight': {
+          const children = childrenOf(config.highestRandomWeight.services, 'services');
+          if (children === null) return null;
+          built = createHighestRandomWeight(item.name, config.highestRandomWeight, children);
+          break;
+        }
+        case 'mirroring': {
+          const m = config.mirroring;
+          const main = serviceBuilt(qualifyName(m.service, provider));
+          if (main === null) {
+            disable(item, 'SERVICE_CHILD_UNAVAILABLE', `${path}.service`, `service "${qualifyName(m.service, provider)}" is not available`);
+            return null;
+          }
+          const mirrors = childrenOf(m.mirrors.map((x) => ({ name: x.name, weight: 1 })), 'mirrors');
+          if (mirrors === null) return null;
+          built = createMirroring(item.name, m, {
+            main,
+            mirrors: m.mirrors.map((x, i) => ({ name: x.name, percent: x.percent, compare: x.compare, handler: mirrors[i]!.handler })),
+          });
+          break;
+        }
+        case 'failover': {
+          const f = config.failover;
+          const main = serviceBuilt(qualifyName(f.service, provider));
+          const fallback = serviceBuilt(qualifyName(f.fallback, provider));
+          if (main === null || fallback === null) {
+            const which = main === null ? ['service', f.service] : ['fallback', f.fallback];
+            disable(item, 'SERVICE_CHILD_UNAVAILABLE', `${path}.${which[0]!}`, `service "${qualifyName(which[1]!, provider)}" is not available`);
+            return null;
+          }
+          built = createFailover(item.name, f, { main, fallback, clock: deps.clock });
+          break;
+        }
+        default: {
+          const never: never = config;
+          throw new Error(`unknown service kind ${String(never)}`);
+        }
       }
-      case 'mirroring':
-      case 'failover':
-      case 'highestRandomWeight':
-        disable(item, 'SERVICE_FEATURE_NOT_IMPLEMENTED', `http.services.${localName(item.name)}.${config.kind}`,
-          `service kind ${config.kind} is not implemented yet in Switchyard`);
+    } catch (err) {
+      if (err instanceof ChildNotHealthAwareError) {
+        disable(item, 'SERVICE_CHILD_NOT_HEALTH_AWARE', `${path}.healthCheck`, err.message);
         return null;
-      default: {
-        const never: never = config;
-        throw new Error(`unknown service kind ${String(never)}`);
       }
+      if (err instanceof FailoverBuildError) {
+        disable(item, 'SERVICE_CHILD_NOT_HEALTH_AWARE', `${path}.${err.field}`, err.message);
+        return null;
+      }
+      throw err;
     }
     if (config.middlewares.length === 0) return built;
-    // Service-level middlewares run after the router's.
+    // Service-level middlewares run after the router's; the wrapper keeps the health signal
+    // (Traefik: middlewares do not break health propagation).
     const wrapped = wrapWithMiddlewares(built.handler, config.middlewares.map((m) => qualifyName(m, provider)), middlewareBuilder());
-    return { handler: wrapped, serverStatus: () => built.serverStatus(), health: built.health, dispose: () => built.dispose() };
+    return { ...built, handler: wrapped, serverStatus: () => built.serverStatus(), dispose: () => built.dispose(), ...(built.details ? { details: () => built.details!() } : {}) };
   };
 
   /** A middleware builder for one router: instances are per router, as Traefik builds them. */
@@ -199,7 +261,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
         'not implemented yet in Switchyard: TLS routers (the router is not served)');
       continue;
     }
-    const svc = serviceHandler(router.service);
+    const svc = serviceBuilt(router.service)?.handler ?? null;
     if (svc === null) {
       const why = runtime.http.services.get(router.service)?.errors.join('; ') ?? 'not built';
       disable(router, 'ROUTER_SERVICE_UNAVAILABLE', `http.routers.${localName(router.name)}.service`,

@@ -14,7 +14,10 @@ import { defaultProviderPrecedence } from '../pipeline/precedence.ts';
 import { resolve } from '../pipeline/resolve.ts';
 import { createFileProvider } from '../providers/file/file-provider.ts';
 import { createUpstreamPools } from '../proxy/upstream-pools.ts';
-import { build } from './build.ts';
+import { createSystemClock } from '../lib/clock.ts';
+import { createHealthRegistry } from '../services/health/server-health.ts';
+import { createAffinityRegistry } from '../services/sticky/client-ip-affinity.ts';
+import { build, implementedHttpServiceKinds } from './build.ts';
 import { unappliedStaticSettings } from './unapplied-settings.ts';
 import { internalServiceNames, internalSnapshot } from './internal-provider.ts';
 
@@ -41,12 +44,23 @@ export async function checkConfiguration(config: StaticConfig): Promise<Diagnost
     entryPoints,
     defaultRuleSyntax: config.core.defaultRuleSyntax,
     precedence: config.providers.precedence ?? defaultProviderPrecedence,
-    supported: { httpMiddlewares: implementedMiddlewareKinds, httpServices: new Set(['loadBalancer', 'weighted']), tcp: false, udp: false },
+    supported: { httpMiddlewares: implementedMiddlewareKinds, httpServices: implementedHttpServiceKinds, tcp: false, udp: false },
     internalServices: internalServiceNames(config),
   });
   const pools = createUpstreamPools();
   const noop: Handler = () => {};
-  const state = build(runtime, { pools, internal: new Map([...internalServiceNames(config)].map((n) => [n, noop])), notAppendXForwardedFor: false });
+  const clock = createSystemClock();
+  // Built to find what only building can tell (missing health checks, …), then disposed at
+  // once: health checks are stopped before their first timer fires.
+  const state = build(runtime, {
+    pools,
+    internal: new Map([...internalServiceNames(config)].map((n) => [n, noop])),
+    notAppendXForwardedFor: false,
+    health: createHealthRegistry(clock),
+    affinity: createAffinityRegistry(clock),
+    clock,
+    random: Math.random,
+  });
   state.dispose();
   await pools.dispose();
   diagnostics.push(...runtime.diagnostics);

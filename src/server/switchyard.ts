@@ -25,7 +25,9 @@ import { resolve } from '../pipeline/resolve.ts';
 import { createFileProvider } from '../providers/file/file-provider.ts';
 import { implementedMiddlewareKinds } from '../middlewares/registry.ts';
 import { createUpstreamPools } from '../proxy/upstream-pools.ts';
-import { build, staticDefaultTransport, type BuiltState } from './build.ts';
+import { createHealthRegistry } from '../services/health/server-health.ts';
+import { createAffinityRegistry } from '../services/sticky/client-ip-affinity.ts';
+import { build, implementedHttpServiceKinds, staticDefaultTransport, type BuiltState } from './build.ts';
 import { stopEntryPoint } from './graceful-stop.ts';
 import { createHttpEntryPoint, type HttpEntryPoint } from './http-entry-point.ts';
 import { createInternalProvider } from './internal-provider.ts';
@@ -47,6 +49,8 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger): Promi
   for (const d of unappliedStaticSettings(config)) logger.warn({ code: d.code, path: d.path }, d.message);
   const clock = createSystemClock();
   const pools = createUpstreamPools();
+  const health = createHealthRegistry(clock);
+  const affinity = createAffinityRegistry(clock);
   const table = createRouterTable();
   let terminating = false;
   let runtime: RuntimeConfig | null = null;
@@ -101,6 +105,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger): Promi
 
   const live = {
     serverStatus: (service: string) => table.current?.services.get(service)?.serverStatus(),
+    serviceDetails: (service: string) => table.current?.services.get(service)?.details?.(),
   };
   const internal = new Map<string, Handler>();
   // noop@internal answers nothing useful by design: routers that always redirect use it.
@@ -138,7 +143,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger): Promi
       precedence: config.providers.precedence ?? defaultProviderPrecedence,
       supported: {
         httpMiddlewares: implementedMiddlewareKinds,
-        httpServices: new Set(['loadBalancer', 'weighted']),
+        httpServices: implementedHttpServiceKinds,
         tcp: false,
         udp: false,
       },
@@ -146,7 +151,17 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger): Promi
     });
     let state: BuiltState;
     try {
-      state = build(next, { pools, internal, notAppendXForwardedFor: config.global.notAppendXForwardedFor, defaultTransport });
+      state = build(next, {
+        pools,
+        internal,
+        notAppendXForwardedFor: config.global.notAppendXForwardedFor,
+        defaultTransport,
+        health,
+        affinity,
+        clock,
+        random: Math.random,
+        onHealthChange: (service, url, status, reason) => logger.warn({ service, url, status, reason }, 'server health changed'),
+      });
     } catch (err) {
       // A bug in build(): keep serving the previous state (Caddy's rule).
       logger.error({ err }, 'building the configuration failed; the previous one stays in effect');

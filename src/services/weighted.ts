@@ -1,35 +1,131 @@
 /**
- * The weighted service: weighted round robin over child services (Traefik's service-level
- * WRR; same EDF policy as servers). Child handlers are built elsewhere and looked up by name.
+ * The weighted service (canary releases): weighted round robin over child services, Traefik's
+ * service-level WRR with the same EDF policy as servers, nested to any depth. And its sibling
+ * highestRandomWeight, rendezvous hashing of the client IP over child services.
+ *
+ * A child with weight 0 is draining: no new clients, but a sticky cookie naming it still
+ * reaches it (DESIGN.md). With `healthCheck: {}` the parent follows its children's health (a
+ * child that reports none is a build error, as in Traefik) and reports its own upward.
  */
-import type { WeightedService } from '../config/dynamic.ts';
-import type { Exchange, Handler } from '../lib/exchange.ts';
+import type { HighestRandomWeightService, WeightedService } from '../config/dynamic.ts';
+import type { Exchange, Handler, ResponseHeadHook } from '../lib/exchange.ts';
 import { proxyError, sendProxyError } from '../proxy/proxy-error.ts';
 import type { BuiltService } from './built-service.ts';
+import { createComputedHealthSignal, type ComputedHealthSignal, type HealthSignal } from './health/health-signal.ts';
+import { createHrwPolicy } from './policies/hrw.ts';
+import type { PickRequest } from './policies/policy.ts';
+import { stickyCookieName } from './sticky/cookie-name.ts';
+import { createStickyCookie } from './sticky/sticky-cookie.ts';
 import { createWeightedRoundRobin } from './weighted-round-robin.ts';
 
-/** Features of a weighted service this build does not implement yet. */
-export function unsupportedWeightedFeatures(config: WeightedService): string[] {
-  const out: string[] = [];
-  if (config.sticky !== undefined) out.push('sticky');
-  if (config.healthCheck !== undefined) out.push('healthCheck');
-  return out;
+/** A child service as its parent sees it: the name as written (what cookies hash), weight, handler, health. */
+export interface ChildService {
+  readonly name: string;
+  readonly weight: number;
+  readonly handler: Handler;
+  readonly health: HealthSignal | null;
 }
 
-/**
- * `children` are the child services' handlers in configuration order, with their weights and
- * the child name as written (the identity Traefik hashes for sticky cookies).
- */
-export function createWeighted(name: string, children: readonly { name: string; weight: number; handler: Handler }[]): BuiltService {
-  const wrr = createWeightedRoundRobin(children.map((c) => ({ value: c.handler, weight: c.weight })));
+/** A parent declared `healthCheck: {}` but a child reports no health (Traefik refuses it too). */
+export class ChildNotHealthAwareError extends Error {
+  readonly child: string;
+  constructor(child: string, parent: string) {
+    super(`child service "${child}" of "${parent}" does not report health: give it a health check `
+      + '(loadBalancer.healthCheck or passiveHealthCheck, or healthCheck: {} on a weighted, mirroring or failover service)');
+    this.name = 'ChildNotHealthAwareError';
+    this.child = child;
+  }
+}
+
+interface Child extends ChildService {
+  readonly key: string;
+  readonly draining: boolean;
+  /** Up as far as this parent knows (always true without `healthCheck: {}`). */
+  readonly up: () => boolean;
+}
+
+/** Wires children's health into the parent: availability per child and the parent's own signal. */
+function followHealth(name: string, children: readonly ChildService[], enabled: boolean): {
+  children: Child[]; signal: ComputedHealthSignal | null; unsubscribe: () => void;
+} {
+  const out: Child[] = children.map((c) => {
+    if (enabled && c.health === null) throw new ChildNotHealthAwareError(c.name, name);
+    const health = enabled ? c.health : null;
+    return { ...c, key: c.name, draining: !(c.weight > 0), up: health === null ? () => true : () => health.isUp() };
+  });
+  if (!enabled) return { children: out, signal: null, unsubscribe: () => {} };
+  const signal = createComputedHealthSignal(() => out.some((c) => !c.draining && c.up()));
+  const subs = children.map((c) => c.health!.subscribe(() => signal.recheck()));
+  return { children: out, signal, unsubscribe: () => subs.forEach((u) => u()) };
+}
+
+/** `children` in configuration order; `name` is the weighted service's qualified name. */
+export function createWeighted(name: string, config: WeightedService, childServices: readonly ChildService[]): BuiltService {
+  const { children, signal, unsubscribe } = followHealth(name, childServices, config.healthCheck !== undefined);
+  const wrr = createWeightedRoundRobin(children.filter((c) => !c.draining).map((c) => ({ value: c, weight: c.weight })));
+  const isUp = (c: Child): boolean => c.up();
+
+  const cookieConfig = config.sticky?.cookie;
+  const sticky = cookieConfig === undefined ? null
+    : createStickyCookie(cookieConfig, stickyCookieName(cookieConfig.name, name), children.map((c) => ({ key: c.key, target: c })));
+  const cookieHooks = new Map<Child, ResponseHeadHook>();
+  if (sticky !== null) {
+    for (const c of children) {
+      const value = sticky.setCookie(c);
+      cookieHooks.set(c, (status, headers) => {
+        headers.push('Set-Cookie', value);
+        return status;
+      });
+    }
+  }
+
   const handler: Handler = (exchange: Exchange) => {
     exchange.log.serviceName = name;
-    const child = wrr.pick();
-    if (child === undefined) {
+    let chosen: Child | undefined;
+    let setCookie = false;
+    if (sticky !== null) {
+      const hit = sticky.lookup(exchange.request.headers);
+      if (hit !== undefined && hit.target.up()) {
+        chosen = hit.target;
+        setCookie = hit.rewrite;
+      } else {
+        setCookie = true;
+      }
+    }
+    chosen ??= wrr.pick(isUp);
+    if (chosen === undefined) {
       sendProxyError(exchange, proxyError('NO_AVAILABLE_SERVER'));
       return;
     }
-    return child(exchange);
+    if (setCookie) exchange.responseHeadHooks.push(cookieHooks.get(chosen)!);
+    return chosen.handler(exchange);
   };
-  return { handler, serverStatus: () => undefined, health: null, dispose() {} };
+  return { handler, serverStatus: () => undefined, health: signal, dispose: unsubscribe };
+}
+
+/** highestRandomWeight: the child with the highest rendezvous score for the client IP. */
+export function createHighestRandomWeight(name: string, config: HighestRandomWeightService, childServices: readonly ChildService[]): BuiltService {
+  const { children, signal, unsubscribe } = followHealth(name, childServices, config.healthCheck !== undefined);
+  const policy = createHrwPolicy(children.filter((c) => !c.draining));
+  const isUp = (c: Child): boolean => c.up();
+  const pickRequest = { clientIp: '', hashKey: undefined as string | undefined };
+  const handler: Handler = (exchange: Exchange) => {
+    exchange.log.serviceName = name;
+    pickRequest.clientIp = exchange.request.clientIp;
+    const chosen = policy.pick(pickRequest as PickRequest, isUp);
+    if (chosen === undefined) {
+      sendProxyError(exchange, proxyError('NO_AVAILABLE_SERVER'));
+      return;
+    }
+    return chosen.handler(exchange);
+  };
+  return {
+    handler,
+    serverStatus: () => undefined,
+    health: signal,
+    dispose() {
+      unsubscribe();
+      policy.dispose();
+    },
+  };
 }

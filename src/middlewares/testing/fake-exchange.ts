@@ -31,6 +31,8 @@ export interface FakeRequest {
 /** An Exchange plus what its response sink recorded. */
 export interface FakeExchange extends Exchange {
   readonly sent: SentResponse;
+  /** Resolves when the response ended or was destroyed. */
+  readonly done: Promise<SentResponse>;
 }
 
 const fakeTls: TlsFacts = { version: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256', serverName: 'example.com', alpn: 'http/1.1' };
@@ -38,6 +40,10 @@ const fakeTls: TlsFacts = { version: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256'
 class RecordingSink implements ResponseSink {
   readonly sent: SentResponse = { status: 0, headers: [], body: '', ended: false };
   headSent = false;
+  #resolve: (sent: SentResponse) => void = () => {};
+  readonly done = new Promise<SentResponse>((resolve) => {
+    this.#resolve = resolve;
+  });
   writeHead(status: number, headers: string[]): void {
     if (this.headSent) throw new Error('writeHead called twice');
     this.headSent = true;
@@ -51,9 +57,11 @@ class RecordingSink implements ResponseSink {
   onDrain(): void {}
   end(): void {
     this.sent.ended = true;
+    this.#resolve(this.sent);
   }
   destroy(): void {
     this.sent.ended = true;
+    this.#resolve(this.sent);
   }
   flush(): void {}
 }
@@ -99,6 +107,7 @@ export function fakeExchange(request: FakeRequest = {}): FakeExchange {
     responseHeadHooks: hooks,
     log,
     sent: sink.sent,
+    done: sink.done,
   };
 }
 

@@ -22,7 +22,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { StickyCookieConfig } from '../../config/http-services.ts';
 import { cookieAttributes } from './cookie-attributes.ts';
-import { fnv1_64Hex } from './fnv1.ts';
+import { fnv1_64Hex } from '../policies/fnv.ts';
 import { readRequestCookie } from './request-cookie.ts';
 
 /** The server (or child service) a request's sticky cookie names. */
