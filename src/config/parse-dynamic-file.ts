@@ -3,6 +3,7 @@
  */
 import type { Diagnostic } from './diagnostics.ts';
 import type { DynamicConfig, RejectedItem } from './dynamic.ts';
+import type { Locate } from './issue-diagnostics.ts';
 import { parseDynamicConfig } from './parse-dynamic-config.ts';
 import { parseTomlSource } from './toml-source.ts';
 import { parseYamlSource } from './yaml-source.ts';
@@ -16,6 +17,24 @@ export type ParsedDynamicFile =
     readonly diagnostics: Diagnostic[];
   }
   | { readonly ok: false; readonly diagnostics: Diagnostic[] };
+
+/** What a `rewrite` hook makes of a parsed document. */
+export interface DocumentRewrite {
+  readonly value: unknown;
+  /** Reported before the validation diagnostics of the rewritten document. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Locates paths of the rewritten document in the file; the file's own locator when absent. */
+  readonly locate?: Locate;
+}
+
+/** Options of `parseDynamicFile`. */
+export interface ParseDynamicFileOptions {
+  /**
+   * Rewrites the parsed document before it is validated, e.g. the file provider's translation
+   * of Traefik 1.x files (config/ itself knows nothing of 1.x). Must be pure.
+   */
+  readonly rewrite?: (document: unknown, fileName: string, locate: Locate) => DocumentRewrite;
+}
 
 /** File extensions the file provider reads (others are skipped in a directory). */
 export const dynamicFileExtensions = ['.yml', '.yaml', '.toml', '.json'] as const;
@@ -44,7 +63,7 @@ function templateWarning(text: string, fileName: string): Diagnostic | undefined
  * parse (the diagnostic carries the line:column of the syntax error); otherwise items are
  * validated one by one (see `parseDynamicConfig`). An empty file is a valid empty config.
  */
-export function parseDynamicFile(text: string, fileName: string): ParsedDynamicFile {
+export function parseDynamicFile(text: string, fileName: string, options: ParseDynamicFileOptions = {}): ParsedDynamicFile {
   const warning = templateWarning(text, fileName);
   const warnings = warning === undefined ? [] : [warning];
   const lower = fileName.toLowerCase();
@@ -63,6 +82,11 @@ export function parseDynamicFile(text: string, fileName: string): ParsedDynamicF
     };
   }
   if (!source.ok) return { ok: false, diagnostics: [...warnings, ...source.diagnostics] };
-  const parsed = parseDynamicConfig(source.value, { resource: fileName, locate: source.locate });
-  return { ok: true, config: parsed.config, rejected: parsed.rejected, diagnostics: [...warnings, ...parsed.diagnostics] };
+  const rewritten = options.rewrite?.(source.value, fileName, source.locate)
+    ?? { value: source.value, diagnostics: [], locate: source.locate };
+  const parsed = parseDynamicConfig(rewritten.value, { resource: fileName, locate: rewritten.locate ?? source.locate });
+  return {
+    ok: true, config: parsed.config, rejected: parsed.rejected,
+    diagnostics: [...warnings, ...rewritten.diagnostics, ...parsed.diagnostics],
+  };
 }

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../config/diagnostics.ts';
 import { parseDynamicFile } from '../../config/dynamic.ts';
 import type { Snapshot } from '../../config/snapshot.ts';
 import { combineFileConfigs, type FileContents } from './combine-file-configs.ts';
+import { translateLegacyFile } from './legacy-v1/translate-legacy-file.ts';
 import { listConfigFiles } from './list-config-files.ts';
 import type { WatchTarget } from './watch-set.ts';
 
@@ -62,7 +63,8 @@ export function createFileReader(options: FileReaderOptions): FileReader {
       diagnostics.push(problem('error', code, file, `error reading configuration file: ${file} - ${err.message}`));
       return keepPrevious(file, diagnostics, 'could not be read');
     }
-    const parsed = parseDynamicFile(text, file);
+    // Traefik 1.x files ([frontends], [backends]) are translated to the v3 shape first.
+    const parsed = parseDynamicFile(text, file, { rewrite: translateLegacyFile });
     if (!parsed.ok) {
       diagnostics.push(...parsed.diagnostics);
       return keepPrevious(file, diagnostics, 'does not parse');
