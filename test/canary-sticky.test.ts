@@ -217,9 +217,10 @@ test('signed cookies: the signed value pins, a tampered or unsigned one does not
 
 test('the sticky cookie is set on the WebSocket 101 response and the socket works', async () => {
   const socket = new WebSocket(`ws://127.0.0.1:${sy.ports.get('web')}/chat`, { headers: { Host: 'ws.test' } });
+  const opened = once(socket, 'open');
   const [response] = await once(socket, 'upgrade') as [import('node:http').IncomingMessage];
   assert.deepEqual(response.headers['set-cookie'], [`io=${sha16(wsServer.url)}; Path=/`]);
-  await once(socket, 'open');
+  await opened;
   socket.send('hi');
   const [message] = await once(socket, 'message');
   assert.equal(String(message), 'echo hi');

@@ -6,13 +6,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Agent, request } from 'undici';
+import { get as httpGet } from 'node:http';
+import { request } from 'undici';
 import { startBackend, type Backend } from './support/backends.ts';
 import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 const replicas: SwitchyardProcess[] = [];
 const servers: Backend[] = [];
-const agents: Agent[] = [];
 
 function dynamic(): string {
   const list = servers.map((s) => `{url: "${s.url}"}`).join(', ');
@@ -58,14 +58,25 @@ before(async () => {
 
 after(async () => {
   await Promise.all(replicas.map((r) => r.stop()));
-  await Promise.all(agents.map((a) => a.close()));
   await Promise.all(servers.map((s) => s.close()));
 });
 
-async function get(replica: number, host: string, headers: Record<string, string> = {}, dispatcher?: Agent): Promise<{ server: string; setCookie: string | undefined }> {
+/** A request from a given loopback source address (undici does not bind a local address). */
+function getFrom(replica: number, host: string, localAddress: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    httpGet({ host: '127.0.0.1', port: replicas[replica]!.ports.get('web'), path: '/', headers: { host }, localAddress, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => {
+        assert.equal(res.statusCode, 200);
+        resolve(body);
+      });
+    }).on('error', reject);
+  });
+}
+
+async function get(replica: number, host: string, headers: Record<string, string> = {}): Promise<{ server: string; setCookie: string | undefined }> {
   const res = await request(`http://127.0.0.1:${replicas[replica]!.ports.get('web')}/`, {
     headers: { host, ...headers },
-    ...(dispatcher !== undefined ? { dispatcher } : {}),
   });
   const server = await res.body.text();
   assert.equal(res.statusCode, 200);
@@ -88,13 +99,11 @@ test('by cookie: the cookie one replica set pins the client on every replica', a
 test('by client IP: every replica places a client on the same server', async () => {
   const placed = new Set<string>();
   for (let client = 2; client < 14; client++) {
-    const agent = new Agent({ connect: { localAddress: `127.0.0.${client}` } });
-    agents.push(agent);
-    const first = await get(client % 3, 'ip.test', {}, agent);
-    placed.add(first.server);
+    const address = `127.0.0.${client}`;
+    const first = await getFrom(client % 3, 'ip.test', address);
+    placed.add(first);
     for (let i = 0; i < 6; i++) {
-      const r = await get(i % 3, 'ip.test', {}, agent);
-      assert.equal(r.server, first.server, `client 127.0.0.${client}, request ${i} via replica ${i % 3}`);
+      assert.equal(await getFrom(i % 3, 'ip.test', address), first, `client ${address}, request ${i} via replica ${i % 3}`);
     }
   }
   assert.ok(placed.size >= 2, `12 client IPs are spread over several servers, got ${[...placed].join(', ')}`);

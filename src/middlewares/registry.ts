@@ -16,6 +16,7 @@ import { createRedirectRegex } from './redirect-regex/redirect-regex.ts';
 import { createRedirectScheme } from './redirect-scheme/redirect-scheme.ts';
 import { createReplacePath } from './replace-path/replace-path.ts';
 import { createReplacePathRegex } from './replace-path-regex/replace-path-regex.ts';
+import { createRetry } from './retry/retry.ts';
 import { createStripPrefix } from './strip-prefix/strip-prefix.ts';
 import { createStripPrefixRegex } from './strip-prefix-regex/strip-prefix-regex.ts';
 
@@ -47,7 +48,7 @@ export const middlewareFactories: MiddlewareFactories = {
   circuitBreaker: 'unimplemented',
   compress: 'unimplemented',
   passTLSClientCert: 'unimplemented',
-  retry: 'unimplemented',
+  retry: createRetry,
   contentType: 'unimplemented',
   grpcWeb: 'unimplemented',
   encodedCharacters: 'unimplemented',
