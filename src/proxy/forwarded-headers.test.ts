@@ -67,3 +67,25 @@ test('insecure trusts every peer', () => {
   applyForwardedHeaders(req, options([], true), false);
   assert.deepEqual(asMap(req.headers)['x-forwarded-for'], ['1.1.1.1']);
 });
+
+test('the client IP for affinity: the peer, or from a trusted peer the nearest untrusted X-Forwarded-For address', () => {
+  const untrusted = head(['Host', 'a', 'X-Forwarded-For', '1.1.1.1'], '10.0.0.9');
+  applyForwardedHeaders(untrusted, options(), false);
+  assert.equal(untrusted.clientIp, '10.0.0.9', 'an untrusted peer cannot choose its client IP');
+
+  const chain = head(['Host', 'a', 'X-Forwarded-For', '6.6.6.6, 1.1.1.1, 10.0.0.5'], '10.0.0.9');
+  applyForwardedHeaders(chain, options(['10.0.0.0/8']), false);
+  assert.equal(chain.clientIp, '1.1.1.1', 'trusted hops are skipped; a spoofed leftmost entry is not believed');
+
+  const allTrusted = head(['Host', 'a', 'X-Forwarded-For', '10.0.0.7, 10.0.0.5'], '10.0.0.9');
+  applyForwardedHeaders(allTrusted, options(['10.0.0.0/8']), false);
+  assert.equal(allTrusted.clientIp, '10.0.0.7');
+
+  const insecure = head(['Host', 'a', 'X-Forwarded-For', '1.1.1.1, 2.2.2.2'], '10.0.0.9');
+  applyForwardedHeaders(insecure, options([], true), false);
+  assert.equal(insecure.clientIp, '1.1.1.1');
+
+  const none = head(['Host', 'a'], '10.0.0.9');
+  applyForwardedHeaders(none, options(['10.0.0.0/8']), false);
+  assert.equal(none.clientIp, '10.0.0.9');
+});

@@ -94,7 +94,8 @@ export function applyForwardedHeaders(request: RequestHead, options: ForwardedHe
 
 /**
  * The nearest address of X-Forwarded-For that is not a trusted proxy (walking from the right,
- * the end the trusted peer appended), or the leftmost when every address is trusted.
+ * the end the trusted peer appended), or the leftmost when every address is trusted. An address
+ * further left was written by a hop nobody vouches for, so it cannot pick a server.
  */
 function clientIpFromForwardedFor(headers: readonly string[], options: ForwardedHeadersOptions): string {
   let value = '';
@@ -105,8 +106,9 @@ function clientIpFromForwardedFor(headers: readonly string[], options: Forwarded
     }
   }
   const parts = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
-  for (let i = parts.length - 1; i >= 0; i--) {
-    if (options.insecure || !options.trustedIPs.contains(parts[i]!)) return parts[i]!;
+  // `insecure` trusts every hop: the client is the first address.
+  if (!options.insecure) {
+    for (let i = parts.length - 1; i >= 0; i--) if (!options.trustedIPs.contains(parts[i]!)) return parts[i]!;
   }
   return parts[0] ?? '';
 }
