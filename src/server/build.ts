@@ -21,6 +21,7 @@ import { createFailover, FailoverBuildError } from '../services/failover/failove
 import type { HealthRegistry } from '../services/health/server-health.ts';
 import { createLoadBalancer, unsupportedLoadBalancerFeatures } from '../services/load-balancer.ts';
 import { createMirroring } from '../services/mirroring/mirroring.ts';
+import type { PolicyMemoryRegistry } from '../services/policy-memory.ts';
 import type { AffinityRegistry } from '../services/sticky/client-ip-affinity.ts';
 import { ChildNotHealthAwareError, createHighestRandomWeight, createWeighted, type ChildService } from '../services/weighted.ts';
 
@@ -40,6 +41,8 @@ export interface BuildDeps {
   readonly affinity: AffinityRegistry;
   readonly clock: Clock;
   readonly random: () => number;
+  /** Selection-policy state kept across builds (drr weights). */
+  readonly policyMemory?: PolicyMemoryRegistry;
   readonly onHealthChange?: (service: string, url: string, status: string, reason: string) => void;
 }
 
@@ -166,6 +169,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
             affinity: deps.affinity,
             clock: deps.clock,
             random: deps.random,
+            ...(deps.policyMemory !== undefined ? { policyMemory: deps.policyMemory } : {}),
             ...(deps.onHealthChange !== undefined ? { onHealthChange: deps.onHealthChange } : {}),
           });
           break;

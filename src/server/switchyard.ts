@@ -26,6 +26,7 @@ import { createFileProvider } from '../providers/file/file-provider.ts';
 import { implementedMiddlewareKinds } from '../middlewares/registry.ts';
 import { createUpstreamPools } from '../proxy/upstream-pools.ts';
 import { createHealthRegistry } from '../services/health/server-health.ts';
+import { createPolicyMemoryRegistry } from '../services/policy-memory.ts';
 import { createAffinityRegistry } from '../services/sticky/client-ip-affinity.ts';
 import { build, implementedHttpServiceKinds, staticDefaultTransport, type BuiltState } from './build.ts';
 import { stopEntryPoint } from './graceful-stop.ts';
@@ -51,6 +52,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger): Promi
   const pools = createUpstreamPools();
   const health = createHealthRegistry(clock);
   const affinity = createAffinityRegistry(clock);
+  const policyMemory = createPolicyMemoryRegistry();
   const table = createRouterTable();
   let terminating = false;
   let runtime: RuntimeConfig | null = null;
@@ -158,9 +160,11 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger): Promi
         defaultTransport,
         health,
         affinity,
+        policyMemory,
         clock,
         random: Math.random,
-        onHealthChange: (service, url, status, reason) => logger.warn({ service, url, status, reason }, 'server health changed'),
+        onHealthChange: (service, url, status, reason) =>
+          (status === 'DOWN' ? logger.warn.bind(logger) : logger.info.bind(logger))({ service, url, status, reason }, 'server health changed'),
       });
     } catch (err) {
       // A bug in build(): keep serving the previous state (Caddy's rule).

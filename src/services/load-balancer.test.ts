@@ -15,16 +15,19 @@ import { createUpstreamPools, defaultTransport, type UpstreamPools } from '../pr
 import type { BuiltService } from './built-service.ts';
 import { createHealthRegistry, type HealthRegistry } from './health/server-health.ts';
 import { createLoadBalancer } from './load-balancer.ts';
+import { createPolicyMemoryRegistry, type PolicyMemoryRegistry } from './policy-memory.ts';
 import { createAffinityRegistry, type AffinityRegistry } from './sticky/client-ip-affinity.ts';
 
 const backends: { name: string; server: Server; url: string }[] = [];
 let pools: UpstreamPools;
+/** Servers that answer 500 while listed here. */
+const failing = new Set<string>();
 
 before(async () => {
   pools = createUpstreamPools();
   for (const name of ['s1', 's2', 's3', 's4']) {
     const server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.writeHead(failing.has(name) ? 500 : 200, { 'content-type': 'text/plain' });
       res.end(name);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -44,11 +47,12 @@ interface World {
   clock: ManualClock;
   health: HealthRegistry;
   affinity: AffinityRegistry;
+  memory: PolicyMemoryRegistry;
 }
 
 function world(): World {
   const clock = createManualClock(1_000_000);
-  return { clock, health: createHealthRegistry(clock), affinity: createAffinityRegistry(clock) };
+  return { clock, health: createHealthRegistry(clock), affinity: createAffinityRegistry(clock), memory: createPolicyMemoryRegistry() };
 }
 
 function lbConfig(raw: Record<string, unknown>): LoadBalancerService {
@@ -58,7 +62,7 @@ function lbConfig(raw: Record<string, unknown>): LoadBalancerService {
 function build(w: World, name: string, raw: Record<string, unknown>): BuiltService {
   return createLoadBalancer(name, lbConfig(raw), {
     pools, transport: defaultTransport, notAppendXForwardedFor: false, health: w.health, affinity: w.affinity, clock: w.clock,
-    random: () => 0.5,
+    random: () => 0.5, policyMemory: w.memory,
   });
 }
 
@@ -209,4 +213,38 @@ test('strategy hash on a cookie or a query parameter', async () => {
   }
   byCookie.dispose();
   byQuery.dispose();
+});
+
+test('drr: load moves away from a server answering 5xx, and back after it recovers; a reload keeps the weights', async () => {
+  const w = world();
+  const raw = { servers: servers(3), strategy: 'drr' };
+  let lb = build(w, 'drr@file', raw);
+  const share = async (seconds: number): Promise<Record<string, number>> => {
+    const counts: Record<string, number> = {};
+    for (let t = 0; t < seconds * 10; t++) {
+      const body = (await send(lb)).body;
+      counts[body] = (counts[body] ?? 0) + 1;
+      w.clock.advance(100);
+    }
+    return counts;
+  };
+  failing.add('s3');
+  try {
+    await share(12); // the 10 s windows fill; the first rebalance happens
+    const during = await share(20);
+    assert.ok((during['s3'] ?? 0) * 5 < (during['s1'] ?? 0), `s3 gets far less than s1: ${JSON.stringify(during)}`);
+    const weights = JSON.stringify((lb.details?.() as { servers: { effectiveWeight?: number }[] }).servers.map((s) => s.effectiveWeight ?? 1));
+
+    // A configuration reload with the same servers carries the learned weights over.
+    const next = build(w, 'drr@file', raw);
+    lb.dispose();
+    lb = next;
+    assert.equal(JSON.stringify((lb.details?.() as { servers: { effectiveWeight?: number }[] }).servers.map((s) => s.effectiveWeight ?? 1)), weights);
+  } finally {
+    failing.delete('s3');
+  }
+  await share(150); // errors leave the windows, weights converge back by /4 per back-off
+  const after = await share(9);
+  assert.deepEqual(after, { s1: 30, s2: 30, s3: 30 });
+  lb.dispose();
 });

@@ -27,6 +27,7 @@ import type { HealthRegistry, ServerHealth } from './health/server-health.ts';
 import { createPolicy } from './policies/create-policy.ts';
 import type { PickRequest, PolicyServer, SelectionPolicy } from './policies/policy.ts';
 import { slowStartFactor, withSlowStart } from './policies/slow-start.ts';
+import type { PolicyMemoryRegistry } from './policy-memory.ts';
 import type { AffinityRegistry, AffinityTable } from './sticky/client-ip-affinity.ts';
 import { stickyCookieName } from './sticky/cookie-name.ts';
 import { createStickyCookie, type StickyCookie } from './sticky/sticky-cookie.ts';
@@ -39,6 +40,8 @@ export interface LoadBalancerDeps {
   readonly affinity: AffinityRegistry;
   readonly clock: Clock;
   readonly random: () => number;
+  /** Policy state kept across reloads (drr weights); without it a rebuild starts afresh. */
+  readonly policyMemory?: PolicyMemoryRegistry;
   /** Told about every server status change (logging). */
   readonly onHealthChange?: (service: string, url: string, status: string, reason: string) => void;
 }
@@ -172,10 +175,12 @@ export function createLoadBalancer(name: string, config: LoadBalancerService, de
   }
 
   const taking = servers.filter((s) => !s.draining);
+  const memory = deps.policyMemory?.acquire(name);
   let policy: SelectionPolicy<Server> = createPolicy(config.strategy, taking, {
     clock: deps.clock,
     random: deps.random,
     loadFactor: config.hash?.loadFactor ?? 0,
+    ...(memory !== undefined ? { drrMemory: memory.drr } : {}),
   });
   if (config.slowStart > 0 && !hashingStrategies.has(config.strategy)) {
     const duration = config.slowStart;
@@ -318,6 +323,7 @@ export function createLoadBalancer(name: string, config: LoadBalancerService, de
       if (firstPick !== policy) firstPick.dispose();
       for (const u of unsubscribe) u();
       if (affinity !== null) deps.affinity.release(name);
+      if (memory !== undefined) deps.policyMemory!.release(name);
       for (const s of servers) deps.health.release(name, s.key);
       for (const origin of acquiredPools) deps.pools.release(origin, deps.transport);
     },

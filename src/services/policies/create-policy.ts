@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../lib/clock.ts';
 import { createBoundedHashPolicy } from './bounded-hash.ts';
-import { createDrrPolicy } from './drr.ts';
+import { createDrrPolicy, type DrrMemory } from './drr.ts';
 import { createHrwPolicy } from './hrw.ts';
 import { createLeastTimePolicy } from './least-time.ts';
 import { createP2cPolicy } from './p2c.ts';
@@ -22,6 +22,8 @@ export interface PolicyDeps {
   readonly random: () => number;
   /** `hash` only: how far above the mean load a server may go; 0 = unbounded. */
   readonly loadFactor: number;
+  /** `drr` only: state kept across rebuilds of the same service. */
+  readonly drrMemory?: DrrMemory;
 }
 
 /** Creates the `strategy` policy over `servers` (all with weight > 0), in the given order. */
@@ -36,7 +38,7 @@ export function createPolicy<T extends PolicyServer>(strategy: PolicyStrategy, s
     case 'leasttime':
       return createLeastTimePolicy(servers);
     case 'drr':
-      return createDrrPolicy(servers, deps.clock);
+      return createDrrPolicy(servers, deps.clock, deps.drrMemory);
     case 'hash':
       return createBoundedHashPolicy(servers, { loadFactor: deps.loadFactor });
     default: {

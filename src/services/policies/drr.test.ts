@@ -125,3 +125,22 @@ test('requests follow EDF over the current weights', () => {
   assert.equal(policy.pick(request, (s) => s.key === 'B')!.key, 'B');
   assert.equal(policy.pick(request, () => false), undefined);
 });
+
+test('with memory, a rebuild over the same servers keeps the learned weights; other servers start over', async () => {
+  const { createDrrMemory } = await import('./drr.ts');
+  const clock = createManualClock(0);
+  const memory = createDrrMemory();
+  const first = createDrrPolicy(three(), clock, memory);
+  traffic(first, clock, 20_000, (s) => (s.key === 'C' ? 500 : 200));
+  assert.deepEqual([...first.weights().values()], [16, 16, 1]);
+
+  // A configuration reload builds a new policy: it carries on where the old one was.
+  const rebuilt = createDrrPolicy(three(), clock, memory);
+  assert.deepEqual([...rebuilt.weights().values()], [16, 16, 1]);
+  const next = traffic(rebuilt, clock, 10_000, (s) => (s.key === 'C' ? 500 : 200));
+  assert.deepEqual(next.changes.map((c) => c.split(' ')[1]), ['64,64,1']);
+
+  // A server added (or a weight changed): oxy resets to the configured weights, so does this.
+  const changed = createDrrPolicy([...three(), { key: 'D', weight: 1 }], clock, memory);
+  assert.deepEqual([...changed.weights().values()], [1, 1, 1, 1]);
+});

@@ -31,6 +31,23 @@ export const drrGrowFactor = 4;
 export const drrMaxWeight = 4096;
 export const drrSplitThreshold = 1.5;
 
+/**
+ * What a drr policy keeps across rebuilds of the same service (configuration reloads): current
+ * weights, meters and the back-off. Reused only while the servers and their configured weights
+ * are unchanged; oxy starts over when a server is added or removed, and so does this.
+ */
+export interface DrrMemory {
+  signature: string;
+  readonly current: Map<string, number>;
+  readonly meters: Map<string, RatioCounter>;
+  backoffUntil: number;
+}
+
+/** An empty memory (the first build of a service). */
+export function createDrrMemory(): DrrMemory {
+  return { signature: '', current: new Map(), meters: new Map(), backoffUntil: Number.NEGATIVE_INFINITY };
+}
+
 interface State<T> {
   readonly server: T;
   readonly original: number;
@@ -47,26 +64,40 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-/** Creates the policy over `servers`, reading time from `clock` (no timers are set). */
-export function createDrrPolicy<T extends PolicyServer>(servers: readonly T[], clock: Clock): SelectionPolicy<T> {
-  const states: State<T>[] = servers.map((server) => ({
-    server,
-    original: server.weight,
-    current: server.weight,
-    meter: createRatioCounter(clock, drrWindowBuckets, drrBucketMs),
-  }));
+/**
+ * Creates the policy over `servers`, reading time from `clock` (no timers are set). With
+ * `memory`, a rebuild over the same servers carries on where the previous policy was.
+ */
+export function createDrrPolicy<T extends PolicyServer>(servers: readonly T[], clock: Clock, memory?: DrrMemory): SelectionPolicy<T> {
+  const signature = servers.map((s) => `${s.key}\u0000${s.weight}`).join('\n');
+  const reuse = memory !== undefined && memory.signature === signature;
+  if (memory !== undefined && !reuse) {
+    memory.signature = signature;
+    memory.current.clear();
+    memory.meters.clear();
+    memory.backoffUntil = Number.NEGATIVE_INFINITY;
+  }
+  const states: State<T>[] = servers.map((server) => {
+    let meter = reuse ? memory.meters.get(server.key) : undefined;
+    if (meter === undefined) {
+      meter = createRatioCounter(clock, drrWindowBuckets, drrBucketMs);
+      memory?.meters.set(server.key, meter);
+    }
+    return { server, original: server.weight, current: (reuse ? memory.current.get(server.key) : undefined) ?? server.weight, meter };
+  });
   const byServer = new Map<T, State<T>>();
   for (const st of states) byServer.set(st.server, st);
   const ratings = new Float64Array(states.length);
   const outlierLimit = createOutlierLimit(states.length);
   // oxy starts with the back-off already expired (its timer is set 1 s in the past).
-  let backoffUntil = clock.now() - 1000;
+  let backoffUntil = reuse && memory.backoffUntil !== Number.NEGATIVE_INFINITY ? memory.backoffUntil : clock.now() - 1000;
   let edf: WeightedRoundRobin<T>;
   let weights: ReadonlyMap<string, number>;
 
   const apply = (): void => {
     edf = createWeightedRoundRobin(states.map((st) => ({ value: st.server, weight: st.current })));
     weights = new Map(states.map((st) => [st.server.key, st.current]));
+    if (memory !== undefined) for (const st of states) memory.current.set(st.server.key, st.current);
   };
   apply();
 
@@ -119,7 +150,10 @@ export function createDrrPolicy<T extends PolicyServer>(servers: readonly T[], c
     let good = 0;
     for (let i = 0; i < ratings.length; i++) if (ratings[i]! <= limit) good++;
     const split = good > 0 && good < states.length;
-    if (split ? growGood(limit) : converge()) backoffUntil = now + drrBackoffMs;
+    if (split ? growGood(limit) : converge()) {
+      backoffUntil = now + drrBackoffMs;
+      if (memory !== undefined) memory.backoffUntil = backoffUntil;
+    }
   };
 
   return {
