@@ -1,6 +1,7 @@
 /**
- * Command-line options of bench/run.ts and bench/routing-scale.ts. Parsed once at the
- * boundary into plain values; a bad option is a message and exit code 2, not a stack trace.
+ * Command-line options of bench/run.ts, bench/routing-scale.ts and bench/sticky.ts. Parsed
+ * once at the boundary into plain values; a bad option is a message and exit code 2, not a
+ * stack trace.
  */
 import { parseArgs } from 'node:util';
 import { CONTENDER_NAMES, isContenderName } from './contenders.ts';
@@ -8,6 +9,8 @@ import type { ContenderName } from './contenders.ts';
 import { BODY_SIZES, formatBodySize, parseBodySize } from './scenarios.ts';
 import type { BodySize } from './scenarios.ts';
 import { NOISY_CORES } from './report.ts';
+import { isStickyProxy, STICKY_PROXIES } from './sticky-setups.ts';
+import type { StickyProxy } from './sticky-setups.ts';
 
 /** Options both scripts take. */
 export interface CommonOptions {
@@ -37,6 +40,11 @@ export interface RunOptions extends CommonOptions {
 export interface RoutingScaleOptions extends CommonOptions {
   readonly fewRouters: number;
   readonly manyRouters: number;
+}
+
+export interface StickyOptions extends CommonOptions {
+  readonly only: readonly StickyProxy[];
+  readonly routers: number;
 }
 
 /** A user mistake on the command line. */
@@ -70,6 +78,15 @@ export const ROUTING_SCALE_HELP = `Usage: npx node bench/routing-scale.ts [optio
 Switchyard with a small and a large routing table under the same load; requires < 10% overhead.
   --few=N              routers in the small table (default 10)
   --many=N             routers in the large table (default 10000)
+${COMMON_HELP}
+`;
+
+export const STICKY_HELP = `Usage: npx node bench/sticky.ts [options]
+
+Sticky sessions by cookie against round robin, for each proxy, with clients that send no cookie
+and clients that send the one they got; requires Switchyard's sticky cookie to cost ≤ 10%.
+  --only=a,b           proxies: ${STICKY_PROXIES.join(', ')} (default: all; each runs both modes)
+  --routers=N          host routers in Switchyard's routing table (default 1000)
 ${COMMON_HELP}
 `;
 
@@ -164,5 +181,25 @@ export function parseRoutingScaleOptions(argv: readonly string[]): RoutingScaleO
     ...parseCommon(values, { repeat: '3', connections: '50', bodies: '100', out: 'bench/results/routing-scale.md' }),
     fewRouters: positiveInt('few', values.few),
     manyRouters: positiveInt('many', values.many),
+  };
+}
+
+/** Options of bench/sticky.ts, or 'help'. */
+export function parseStickyOptions(argv: readonly string[]): StickyOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { ...commonSpec, only: { type: 'string' }, routers: { type: 'string', default: '1000' } },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const only = values.only === undefined ? [...STICKY_PROXIES] : list(values.only);
+  for (const name of only) {
+    if (!isStickyProxy(name)) throw new UsageError(`--only: unknown proxy '${name}' (known: ${STICKY_PROXIES.join(', ')})`);
+  }
+  return {
+    // Three runs by default, as routing-scale.ts: the verdict compares two close numbers.
+    ...parseCommon(values, { repeat: '3', connections: '50', bodies: '100', out: 'bench/results/sticky.md' }),
+    only: only.filter(isStickyProxy),
+    routers: positiveInt('routers', values.routers),
   };
 }

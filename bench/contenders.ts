@@ -1,7 +1,8 @@
 /**
  * The contenders: each is a proxy doing round robin over the two origins on one port, pinned
  * to the proxy core with one worker — except `direct`, which is wrk straight to origin `a`
- * (the ceiling of the test rig itself).
+ * (the ceiling of the test rig itself). The `launch*` functions start a proxy with any
+ * configuration text; sticky-setups.ts uses them for its sticky and round-robin pairs.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ export interface Contender {
   start(deps: ContenderDeps): Promise<RunningContender>;
 }
 
-const READY_TIMEOUT_MS = 15_000;
+export const READY_TIMEOUT_MS = 15_000;
 
 /** Switchyard builds its whole routing table before it listens; give it longer. */
 export const SWITCHYARD_READY_TIMEOUT_MS = 60_000;
@@ -78,20 +79,80 @@ function toolPath(deps: ContenderDeps, tool: Tool): string {
   return path;
 }
 
+/** A proxy process started on a free port, not checked yet. */
+export interface LaunchedProxy {
+  readonly port: number;
+  readonly child: Supervised;
+}
+
+/**
+ * Starts nginx as a proxy with the configuration `config(port)` (nginxProxyConfig, named
+ * `name` so that two nginx proxies can share the work folder).
+ */
+export async function launchNginx(deps: ContenderDeps, name: string, config: (port: number) => string): Promise<LaunchedProxy> {
+  const port = await getFreePort();
+  const file = join(deps.workdir, `${name}.conf`);
+  writeFileSync(file, config(port));
+  const child = deps.supervisor.spawn(
+    name,
+    toolPath(deps, 'nginx'),
+    ['-p', `${deps.workdir}/`, '-c', file, '-e', join(deps.workdir, `${name}.error.log`)],
+    { cpu: deps.cpu },
+  );
+  return { port, child };
+}
+
+/** Starts HAProxy with the configuration `config(port)`, written to `<name>.cfg`. */
+export async function launchHaproxy(deps: ContenderDeps, name: string, config: (port: number) => string): Promise<LaunchedProxy> {
+  const port = await getFreePort();
+  const file = join(deps.workdir, `${name}.cfg`);
+  writeFileSync(file, config(port));
+  // -db: stay in the foreground, no master process.
+  const child = deps.supervisor.spawn(name, toolPath(deps, 'haproxy'), ['-db', '-f', file], { cpu: deps.cpu });
+  return { port, child };
+}
+
+/** Starts Caddy with the Caddyfile `config(port)`, written to `<name>.Caddyfile`. */
+export async function launchCaddy(deps: ContenderDeps, name: string, config: (port: number) => string): Promise<LaunchedProxy> {
+  const port = await getFreePort();
+  const file = join(deps.workdir, `${name}.Caddyfile`);
+  writeFileSync(file, config(port));
+  const child = deps.supervisor.spawn(name, toolPath(deps, 'caddy'), ['run', '--config', file, '--adapter', 'caddyfile'], {
+    cpu: deps.cpu,
+    // Caddy keeps state under $HOME/XDG folders; keep it inside the work folder.
+    env: {
+      GOMAXPROCS: '1',
+      HOME: deps.workdir,
+      XDG_DATA_HOME: join(deps.workdir, `${name}-data`),
+      XDG_CONFIG_HOME: join(deps.workdir, `${name}-config`),
+    },
+  });
+  return { port, child };
+}
+
+/**
+ * Starts Switchyard (as `name`) with the Traefik dynamic configuration `dynamic` (see
+ * traefik-config.ts) and a static one that points the file provider at it.
+ */
+export async function launchSwitchyard(deps: ContenderDeps, name: string, dynamic: string): Promise<LaunchedProxy> {
+  const port = await getFreePort();
+  const dynamicFile = join(deps.workdir, `${name}-dynamic.yml`);
+  const staticFile = join(deps.workdir, `${name}-static.yml`);
+  writeFileSync(dynamicFile, dynamic);
+  writeFileSync(staticFile, traefikStaticConfig(port, dynamicFile));
+  const child = deps.supervisor.spawn(name, deps.switchyardBin, [`--configFile=${staticFile}`], {
+    cpu: deps.cpu,
+    cwd: deps.repoRoot,
+  });
+  return { port, child };
+}
+
 /**
  * Starts Switchyard with a routing table of `routerCount` host routers. Shared with
  * routing-scale.ts, which starts it twice with different counts.
  */
 export async function startSwitchyard(deps: ContenderDeps, routerCount: number, tag = ''): Promise<RunningContender> {
-  const port = await getFreePort();
-  const dynamicFile = join(deps.workdir, `switchyard${tag}-dynamic.yml`);
-  const staticFile = join(deps.workdir, `switchyard${tag}-static.yml`);
-  writeFileSync(dynamicFile, traefikDynamicConfig(routerCount, deps.origins));
-  writeFileSync(staticFile, traefikStaticConfig(port, dynamicFile));
-  const child = deps.supervisor.spawn(`switchyard${tag}`, deps.switchyardBin, [`--configFile=${staticFile}`], {
-    cpu: deps.cpu,
-    cwd: deps.repoRoot,
-  });
+  const { port, child } = await launchSwitchyard(deps, `switchyard${tag}`, traefikDynamicConfig(routerCount, deps.origins));
   return ready('switchyard', port, child, SWITCHYARD_READY_TIMEOUT_MS);
 }
 
@@ -111,15 +172,7 @@ const contenders: Record<ContenderName, Contender> = {
     label: 'nginx',
     tools: ['nginx'],
     async start(deps) {
-      const port = await getFreePort();
-      const config = join(deps.workdir, 'nginx.conf');
-      writeFileSync(config, nginxProxyConfig(deps.workdir, port, deps.origins));
-      const child = deps.supervisor.spawn(
-        'nginx',
-        toolPath(deps, 'nginx'),
-        ['-p', `${deps.workdir}/`, '-c', config, '-e', join(deps.workdir, 'nginx.error.log')],
-        { cpu: deps.cpu },
-      );
+      const { port, child } = await launchNginx(deps, 'nginx', (p) => nginxProxyConfig(deps.workdir, p, deps.origins));
       return ready('nginx', port, child);
     },
   },
@@ -128,11 +181,7 @@ const contenders: Record<ContenderName, Contender> = {
     label: 'HAProxy',
     tools: ['haproxy'],
     async start(deps) {
-      const port = await getFreePort();
-      const config = join(deps.workdir, 'haproxy.cfg');
-      writeFileSync(config, haproxyConfig(port, deps.origins));
-      // -db: stay in the foreground, no master process.
-      const child = deps.supervisor.spawn('haproxy', toolPath(deps, 'haproxy'), ['-db', '-f', config], { cpu: deps.cpu });
+      const { port, child } = await launchHaproxy(deps, 'haproxy', (p) => haproxyConfig(p, deps.origins));
       return ready('haproxy', port, child);
     },
   },
@@ -141,24 +190,7 @@ const contenders: Record<ContenderName, Contender> = {
     label: 'Caddy',
     tools: ['caddy'],
     async start(deps) {
-      const port = await getFreePort();
-      const config = join(deps.workdir, 'Caddyfile');
-      writeFileSync(config, caddyfile(port, deps.origins));
-      const child = deps.supervisor.spawn(
-        'caddy',
-        toolPath(deps, 'caddy'),
-        ['run', '--config', config, '--adapter', 'caddyfile'],
-        {
-          cpu: deps.cpu,
-          // Caddy keeps state under $HOME/XDG folders; keep it inside the work folder.
-          env: {
-            GOMAXPROCS: '1',
-            HOME: deps.workdir,
-            XDG_DATA_HOME: join(deps.workdir, 'caddy-data'),
-            XDG_CONFIG_HOME: join(deps.workdir, 'caddy-config'),
-          },
-        },
-      );
+      const { port, child } = await launchCaddy(deps, 'caddy', (p) => caddyfile(p, deps.origins));
       return ready('caddy', port, child);
     },
   },

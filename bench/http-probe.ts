@@ -11,13 +11,24 @@ export interface ProbeResponse {
   readonly status: number;
   readonly origin: string | undefined;
   readonly bodyBytes: number;
+  /** The response's Set-Cookie header values (none: empty). */
+  readonly setCookies: readonly string[];
 }
 
-/** One GET on a fresh connection. Rejects on connection errors or after `timeoutMs`. */
-export function probe(port: number, path: string, host: string, timeoutMs = 2000): Promise<ProbeResponse> {
+/**
+ * One GET on a fresh connection, with `headers` besides Host. Rejects on connection errors or
+ * after `timeoutMs`.
+ */
+export function probe(
+  port: number,
+  path: string,
+  host: string,
+  timeoutMs = 2000,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<ProbeResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: LOOPBACK, port, path, method: 'GET', headers: { host }, agent: false, timeout: timeoutMs },
+      { host: LOOPBACK, port, path, method: 'GET', headers: { ...headers, host }, agent: false, timeout: timeoutMs },
       (res) => {
         let bodyBytes = 0;
         res.on('data', (chunk: Buffer) => {
@@ -25,7 +36,12 @@ export function probe(port: number, path: string, host: string, timeoutMs = 2000
         });
         res.on('end', () => {
           const origin = res.headers['x-origin'];
-          resolve({ status: res.statusCode ?? 0, origin: Array.isArray(origin) ? origin[0] : origin, bodyBytes });
+          resolve({
+            status: res.statusCode ?? 0,
+            origin: Array.isArray(origin) ? origin[0] : origin,
+            bodyBytes,
+            setCookies: res.headers['set-cookie'] ?? [],
+          });
         });
         res.on('error', reject);
       },

@@ -28,8 +28,9 @@ export interface LoadSettings {
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /**
- * Measures `running` in `scenario`. A run during which other processes used `quietCores` or
- * more is done again (up to `noisyRetries` times); the least disturbed attempt is returned.
+ * Measures `running` in `scenario`, every request carrying `headers` besides Host. A run during
+ * which other processes used `quietCores` or more is done again (up to `noisyRetries` times);
+ * the least disturbed attempt is returned.
  */
 export async function measure(
   rig: Rig,
@@ -37,10 +38,11 @@ export async function measure(
   scenario: Scenario,
   settings: LoadSettings,
   key: string = running.name,
+  headers: readonly string[] = [],
 ): Promise<Measurement> {
   let best: Measurement | undefined;
   for (let attempt = 0; attempt <= settings.noisyRetries; attempt++) {
-    const m = await measureOnce(rig, running, scenario, settings, key);
+    const m = await measureOnce(rig, running, scenario, settings, key, headers);
     if (best === undefined || m.otherCores < best.otherCores) best = m;
     if (m.otherCores < settings.quietCores) break;
     if (attempt < settings.noisyRetries) {
@@ -56,6 +58,7 @@ async function measureOnce(
   scenario: Scenario,
   settings: LoadSettings,
   key: string,
+  headers: readonly string[],
 ): Promise<Measurement> {
   const run = {
     wrk: rig.tools.wrk!,
@@ -63,6 +66,7 @@ async function measureOnce(
     url: `http://${LOOPBACK}:${running.port}${bodyPath(scenario.bodyBytes)}`,
     host: BENCH_HOST,
     connections: scenario.connections,
+    headers,
   };
   if (settings.quietWaitSeconds > 0) {
     const load = await waitForQuiet(settings.quietCores, settings.quietWaitSeconds * 1000, (cores) =>

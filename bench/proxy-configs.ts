@@ -1,9 +1,9 @@
 /**
  * Configuration text for the origins and the third-party contenders. Pure functions: ports and
  * folders in, file contents out. Every proxy is set up the same way where the products allow
- * it: one worker on one core, round robin over the two origins, keep-alive both to the client
- * and to the origins (with enough idle upstream connections for 500 clients), no access log,
- * errors only.
+ * it: one worker on one core, round robin over the two origins (or sticky sessions by cookie,
+ * for bench/sticky.ts), keep-alive both to the client and to the origins (with enough idle
+ * upstream connections for 500 clients), no access log, errors only.
  */
 
 /** An origin server: one nginx with one worker serving static bodies. */
@@ -12,6 +12,16 @@ export interface OriginAddress {
   readonly name: string;
   readonly port: number;
 }
+
+/**
+ * How a proxy spreads requests over the origins: round robin (the main benchmark), or sticky
+ * sessions keyed by the cookie `cookie` (bench/sticky.ts).
+ */
+export type Balancing =
+  | { readonly kind: 'round-robin' }
+  | { readonly kind: 'sticky-cookie'; readonly cookie: string };
+
+export const ROUND_ROBIN: Balancing = { kind: 'round-robin' };
 
 /** Idle keep-alive connections a proxy may hold to each origin (≥ the largest client count). */
 export const UPSTREAM_IDLE_CONNECTIONS = 512;
@@ -61,12 +71,27 @@ ${nginxHttpCommon(dir, name)}  sendfile on;
 `;
 }
 
-/** nginx as a proxy: one worker, upstream keep-alive, HTTP/1.1 to the origins. */
-export function nginxProxyConfig(dir: string, port: number, origins: readonly OriginAddress[]): string {
+/**
+ * nginx as a proxy: one worker, upstream keep-alive, HTTP/1.1 to the origins. `name` keeps the
+ * pid, log and temp paths of two nginx proxies in one folder apart.
+ *
+ * nginx OSS cannot insert a cookie (that is `sticky cookie`, nginx Plus only), so its
+ * `sticky-cookie` is the closest thing it has: `hash $cookie_<name> consistent` places a client
+ * by the cookie it brings, which the origin application must have set. A client without the
+ * cookie hashes the empty string: every such request goes to the same origin.
+ */
+export function nginxProxyConfig(
+  dir: string,
+  port: number,
+  origins: readonly OriginAddress[],
+  balancing: Balancing = ROUND_ROBIN,
+  name = 'nginx',
+): string {
   const servers = origins.map((o) => `    server 127.0.0.1:${o.port};`).join('\n');
-  return `${nginxPrelude(dir, 'nginx')}http {
-${nginxHttpCommon(dir, 'nginx')}  upstream origins {
-${servers}
+  const hash = balancing.kind === 'sticky-cookie' ? `    hash $cookie_${balancing.cookie} consistent;\n` : '';
+  return `${nginxPrelude(dir, name)}http {
+${nginxHttpCommon(dir, name)}  upstream origins {
+${hash}${servers}
     keepalive ${UPSTREAM_IDLE_CONNECTIONS};
     keepalive_requests 1000000;
     keepalive_timeout 75s;
@@ -83,9 +108,16 @@ ${servers}
 `;
 }
 
-/** HAProxy: one thread, round robin, idle server connections shared between clients. */
-export function haproxyConfig(port: number, origins: readonly OriginAddress[]): string {
-  const servers = origins.map((o) => `  server ${o.name} 127.0.0.1:${o.port}`).join('\n');
+/**
+ * HAProxy: one thread, round robin, idle server connections shared between clients. Sticky:
+ * `cookie <name> insert indirect nocache` — a client without the cookie is placed by round robin
+ * and gets `Set-Cookie: <name>=<server name>`; a client with it goes to that server, and
+ * `indirect` strips the cookie from the request to the server and sets no cookie in the answer.
+ */
+export function haproxyConfig(port: number, origins: readonly OriginAddress[], balancing: Balancing = ROUND_ROBIN): string {
+  const sticky = balancing.kind === 'sticky-cookie';
+  const servers = origins.map((o) => `  server ${o.name} 127.0.0.1:${o.port}${sticky ? ` cookie ${o.name}` : ''}`).join('\n');
+  const cookie = sticky ? `  cookie ${balancing.cookie} insert indirect nocache\n` : '';
   return `global
   nbthread 1
   maxconn 4096
@@ -105,16 +137,20 @@ frontend web
 
 backend origins
   balance roundrobin
-${servers}
+${cookie}${servers}
 `;
 }
 
 /**
  * Caddy: the site matches any host on the port (the requests carry `Host: bench.example`),
  * admin endpoint and automatic HTTPS off, errors only. GOMAXPROCS=1 is set by the launcher.
+ * Sticky: `lb_policy cookie <name>` — a client without the cookie gets a random origin (Caddy
+ * 2.6 has no `fallback` choice) and `Set-Cookie: <name>=<HMAC-SHA256 of the origin's address>`
+ * (no secret: an empty key); a client with it goes to the origin whose HMAC matches.
  */
-export function caddyfile(port: number, origins: readonly OriginAddress[]): string {
+export function caddyfile(port: number, origins: readonly OriginAddress[], balancing: Balancing = ROUND_ROBIN): string {
   const servers = origins.map((o) => `127.0.0.1:${o.port}`).join(' ');
+  const policy = balancing.kind === 'sticky-cookie' ? `cookie ${balancing.cookie}` : 'round_robin';
   return `{
   admin off
   auto_https off
@@ -126,7 +162,7 @@ export function caddyfile(port: number, origins: readonly OriginAddress[]): stri
 http://:${port} {
   bind 127.0.0.1
   reverse_proxy ${servers} {
-    lb_policy round_robin
+    lb_policy ${policy}
     transport http {
       keepalive 75s
       keepalive_idle_conns ${UPSTREAM_IDLE_CONNECTIONS * origins.length}

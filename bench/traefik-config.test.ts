@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
+import { parseDynamicFile } from '../src/config/parse-dynamic-file.ts';
 import { traefikDynamicConfig, traefikStaticConfig } from './traefik-config.ts';
 
 const origins = [
@@ -11,7 +12,7 @@ const origins = [
 interface Dynamic {
   http: {
     routers: Record<string, { rule: string; service: string; priority?: number; entryPoints: string[] }>;
-    services: Record<string, { loadBalancer: { servers: { url: string }[] } }>;
+    services: Record<string, { loadBalancer: { servers: { url: string }[]; sticky?: { cookie: { name: string } } } }>;
   };
 }
 
@@ -40,4 +41,21 @@ test('static configuration names the entry point, the file provider and the log 
     providers: { file: { filename: '/tmp/x/dynamic.yml' } },
     log: { level: 'ERROR' },
   });
+});
+
+test('a sticky balancing gives the benchmarked service a sticky cookie, and only it', () => {
+  const text = traefikDynamicConfig(3, origins, { kind: 'sticky-cookie', cookie: 'srv' });
+  const config = parse(text) as Dynamic;
+  assert.deepEqual(config.http.services.bench!.loadBalancer.sticky, { cookie: { name: 'srv' } });
+  assert.equal(config.http.services['decoy-1']!.loadBalancer.sticky, undefined);
+  assert.equal(parse(traefikDynamicConfig(3, origins)).http.services.bench.loadBalancer.sticky, undefined);
+});
+
+test("Switchyard's configuration parser accepts the sticky file without a diagnostic", () => {
+  const parsed = parseDynamicFile(traefikDynamicConfig(3, origins, { kind: 'sticky-cookie', cookie: 'srv' }), 'dynamic.yml');
+  assert.ok(parsed.ok);
+  assert.deepEqual(parsed.diagnostics, []);
+  const bench = parsed.config.http.services.bench;
+  assert.equal(bench?.kind, 'loadBalancer');
+  assert.equal(bench.kind === 'loadBalancer' ? bench.loadBalancer.sticky?.cookie?.name : undefined, 'srv');
 });

@@ -66,6 +66,8 @@ export interface WrkRun {
   readonly host: string;
   readonly connections: number;
   readonly durationSeconds: number;
+  /** Headers besides Host, sent on every request (`Cookie: srv=a`). */
+  readonly headers?: readonly string[];
 }
 
 /** Runs wrk once and returns its parsed report. */
@@ -79,6 +81,7 @@ export async function runWrk(supervisor: Supervisor, run: WrkRun): Promise<WrkRe
     '2s',
     '-H',
     `Host: ${run.host}`,
+    ...(run.headers ?? []).flatMap((header) => ['-H', header]),
     run.url,
   ];
   const child = supervisor.spawn('wrk', run.wrk, args, { cpu: run.cpu });

@@ -147,7 +147,7 @@ export const loadBalancerSchema = configObject({
   slowStart: duration().default(0),
 }, (value, ctx) => {
   if (value.strategy === 'hash' && value.hash === undefined) {
-    addIssue(ctx, 'CONFIG_INVALID_VALUE', 'strategy hash needs a hash section naming a header, cookie or query parameter', ['hash']);
+    addIssue(ctx, 'CONFIG_INVALID_VALUE', 'strategy hash needs a hash section naming a header, cookie or query parameter', ['strategy']);
   }
   if (value.hash !== undefined && value.strategy !== 'hash') {
     addIssue(ctx, 'CONFIG_INVALID_VALUE', `hash is only used with strategy hash, got strategy ${String(value.strategy)}`, ['hash']);
