@@ -149,6 +149,10 @@ export const loadBalancerSchema = configObject({
   if (value.strategy === 'hash' && value.hash === undefined) {
     addIssue(ctx, 'CONFIG_INVALID_VALUE', 'strategy hash needs a hash section naming a header, cookie or query parameter', ['strategy']);
   }
+  if (value.slowStart > 0 && (value.strategy === 'hrw' || value.strategy === 'hash')) {
+    addIssue(ctx, 'CONFIG_INVALID_VALUE',
+      `slowStart does not apply to strategy ${value.strategy}: a hash places each client by its key, and ramping a server would move keys`, ['slowStart']);
+  }
   if (value.hash !== undefined && value.strategy !== 'hash') {
     addIssue(ctx, 'CONFIG_INVALID_VALUE', `hash is only used with strategy hash, got strategy ${String(value.strategy)}`, ['hash']);
   }

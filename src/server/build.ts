@@ -177,7 +177,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
         case 'weighted': {
           const children = childrenOf(config.weighted.services, 'services');
           if (children === null) return null;
-          built = createWeighted(item.name, config.weighted, children);
+          built = createWeighted(item.name, config.weighted, children, deps.affinity);
           break;
         }
         case 'highestRandomWeight': {

@@ -142,3 +142,24 @@ test('highestRandomWeight keeps a client IP on one child and skips DOWN children
     else assert.notEqual(now, 'b');
   }
 });
+
+test('sticky.clientIP on a weighted service keeps a client IP on its child while the weights would move it', async () => {
+  const { createManualClock } = await import('../lib/manual-clock.ts');
+  const { createAffinityRegistry } = await import('./sticky/client-ip-affinity.ts');
+  const clock = createManualClock(0);
+  const registry = createAffinityRegistry(clock);
+  const children: ChildService[] = [
+    { name: 'v1', weight: 1, handler: answering('v1'), health: null },
+    { name: 'v2', weight: 1, handler: answering('v2'), health: null },
+  ];
+  const svc = createWeighted('ip@file', weighted({ sticky: { clientIP: { timeout: '10s' } } }), children, registry);
+  const placed = new Map<string, string>();
+  for (let i = 1; i <= 20; i++) placed.set(`198.51.100.${i}`, (await send(svc, { remoteAddress: `198.51.100.${i}` })).body);
+  assert.equal(new Set(placed.values()).size, 2);
+  for (let round = 0; round < 3; round++) {
+    clock.advance(9_000);
+    for (const [ip, child] of placed) assert.equal((await send(svc, { remoteAddress: ip })).body, child);
+  }
+  assert.deepEqual(svc.details?.(), { affinityEntries: 20 });
+  svc.dispose();
+});

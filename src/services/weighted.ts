@@ -14,6 +14,7 @@ import type { BuiltService } from './built-service.ts';
 import { createComputedHealthSignal, type ComputedHealthSignal, type HealthSignal } from './health/health-signal.ts';
 import { createHrwPolicy } from './policies/hrw.ts';
 import type { PickRequest } from './policies/policy.ts';
+import type { AffinityRegistry } from './sticky/client-ip-affinity.ts';
 import { stickyCookieName } from './sticky/cookie-name.ts';
 import { createStickyCookie } from './sticky/sticky-cookie.ts';
 import { createWeightedRoundRobin } from './weighted-round-robin.ts';
@@ -59,11 +60,22 @@ function followHealth(name: string, children: readonly ChildService[], enabled: 
   return { children: out, signal, unsubscribe: () => subs.forEach((u) => u()) };
 }
 
-/** `children` in configuration order; `name` is the weighted service's qualified name. */
-export function createWeighted(name: string, config: WeightedService, childServices: readonly ChildService[]): BuiltService {
+/**
+ * `children` in configuration order; `name` is the weighted service's qualified name.
+ * `affinity` is needed only for `sticky.clientIP` (then the first pick is rendezvous hashing of
+ * the client IP over the children, as for a loadBalancer, so replicas agree).
+ */
+export function createWeighted(name: string, config: WeightedService, childServices: readonly ChildService[], affinity?: AffinityRegistry): BuiltService {
   const { children, signal, unsubscribe } = followHealth(name, childServices, config.healthCheck !== undefined);
-  const wrr = createWeightedRoundRobin(children.filter((c) => !c.draining).map((c) => ({ value: c, weight: c.weight })));
+  const taking = children.filter((c) => !c.draining);
+  const wrr = createWeightedRoundRobin(taking.map((c) => ({ value: c, weight: c.weight })));
   const isUp = (c: Child): boolean => c.up();
+  const clientIp = config.sticky?.clientIP;
+  if (clientIp !== undefined && affinity === undefined) throw new Error('createWeighted: sticky.clientIP needs the affinity registry');
+  const table = clientIp === undefined ? null : affinity!.acquire(name, clientIp.timeout);
+  const firstPick = table === null ? null : createHrwPolicy(taking);
+  const byName = new Map(children.map((c) => [c.key, c]));
+  const pickRequest = { clientIp: '', hashKey: undefined as string | undefined };
 
   const cookieConfig = config.sticky?.cookie;
   const sticky = cookieConfig === undefined ? null
@@ -92,15 +104,35 @@ export function createWeighted(name: string, config: WeightedService, childServi
         setCookie = true;
       }
     }
+    if (chosen === undefined && table !== null) {
+      const key = table.get(exchange.request.clientIp);
+      const bound = key === undefined ? undefined : byName.get(key);
+      if (bound !== undefined && bound.up()) chosen = bound;
+      if (chosen === undefined) {
+        pickRequest.clientIp = exchange.request.clientIp;
+        chosen = firstPick!.pick(pickRequest as PickRequest, isUp);
+      }
+    }
     chosen ??= wrr.pick(isUp);
     if (chosen === undefined) {
       sendProxyError(exchange, proxyError('NO_AVAILABLE_SERVER'));
       return;
     }
+    if (table !== null) table.set(exchange.request.clientIp, chosen.key);
     if (setCookie) exchange.responseHeadHooks.push(cookieHooks.get(chosen)!);
     return chosen.handler(exchange);
   };
-  return { handler, serverStatus: () => undefined, health: signal, dispose: unsubscribe };
+  return {
+    handler,
+    serverStatus: () => undefined,
+    health: signal,
+    ...(table !== null ? { details: () => ({ affinityEntries: table.size }) } : {}),
+    dispose() {
+      unsubscribe();
+      firstPick?.dispose();
+      if (table !== null) affinity!.release(name);
+    },
+  };
 }
 
 /** highestRandomWeight: the child with the highest rendezvous score for the client IP. */
