@@ -16,34 +16,21 @@ import { MiddlewareConfigError, type Middleware } from '../middlewares/middlewar
 import { defaultTransport, type TransportSettings, type UpstreamPools } from '../proxy/upstream-pools.ts';
 import { createHttpRouteTable } from '../rules/route-table.ts';
 import type { BuiltService } from '../services/built-service.ts';
-import type { Clock } from '../lib/clock.ts';
 import { createFailover, FailoverBuildError } from '../services/failover/failover.ts';
-import type { HealthRegistry } from '../services/health/server-health.ts';
-import { createLoadBalancer, unsupportedLoadBalancerFeatures } from '../services/load-balancer.ts';
+import { createLoadBalancer, unsupportedLoadBalancerFeatures, type ServiceStateDeps } from '../services/load-balancer.ts';
 import { createMirroring } from '../services/mirroring/mirroring.ts';
-import type { PolicyMemoryRegistry } from '../services/policy-memory.ts';
-import type { AffinityRegistry } from '../services/sticky/client-ip-affinity.ts';
 import { ChildNotHealthAwareError, createHighestRandomWeight, createWeighted, type ChildService } from '../services/weighted.ts';
 
 /** The HTTP service kinds build() can make (resolve disables the others with a diagnostic). */
 export const implementedHttpServiceKinds: ReadonlySet<string> = new Set(['loadBalancer', 'weighted', 'mirroring', 'failover', 'highestRandomWeight']);
 
-export interface BuildDeps {
+export interface BuildDeps extends ServiceStateDeps {
   readonly pools: UpstreamPools;
   /** Internal services by qualified name (`api@internal`, `ping@internal`, …). */
   readonly internal: ReadonlyMap<string, Handler>;
   readonly notAppendXForwardedFor: boolean;
   /** Transport used when a service names none (from the static `serversTransport`). */
   readonly defaultTransport?: TransportSettings;
-  /** Server health, kept across builds. */
-  readonly health: HealthRegistry;
-  /** Client-IP affinity tables, kept across builds. */
-  readonly affinity: AffinityRegistry;
-  readonly clock: Clock;
-  readonly random: () => number;
-  /** Selection-policy state kept across builds (drr weights). */
-  readonly policyMemory?: PolicyMemoryRegistry;
-  readonly onHealthChange?: (service: string, url: string, status: string, reason: string) => void;
 }
 
 export interface EntryPointRoutes {
@@ -161,17 +148,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
             disable(item, 'SERVICE_TRANSPORT_NOT_FOUND', `${path}.serversTransport`, (err as Error).message);
             return null;
           }
-          built = createLoadBalancer(item.name, config.loadBalancer, {
-            pools: deps.pools,
-            transport,
-            notAppendXForwardedFor: deps.notAppendXForwardedFor,
-            health: deps.health,
-            affinity: deps.affinity,
-            clock: deps.clock,
-            random: deps.random,
-            ...(deps.policyMemory !== undefined ? { policyMemory: deps.policyMemory } : {}),
-            ...(deps.onHealthChange !== undefined ? { onHealthChange: deps.onHealthChange } : {}),
-          });
+          built = createLoadBalancer(item.name, config.loadBalancer, { ...deps, transport });
           break;
         }
         case 'weighted': {

@@ -30,12 +30,10 @@ import { slowStartFactor, withSlowStart } from './policies/slow-start.ts';
 import type { PolicyMemoryRegistry } from './policy-memory.ts';
 import type { AffinityRegistry, AffinityTable } from './sticky/client-ip-affinity.ts';
 import { stickyCookieName } from './sticky/cookie-name.ts';
-import { createStickyCookie, type StickyCookie } from './sticky/sticky-cookie.ts';
+import { createStickyCookie, stickyCookieHooks, type StickyCookie } from './sticky/sticky-cookie.ts';
 
-export interface LoadBalancerDeps {
-  readonly pools: UpstreamPools;
-  readonly transport: TransportSettings;
-  readonly notAppendXForwardedFor: boolean;
+/** The state registries and sources services share across builds (kept by the running Switchyard). */
+export interface ServiceStateDeps {
   readonly health: HealthRegistry;
   readonly affinity: AffinityRegistry;
   readonly clock: Clock;
@@ -44,6 +42,12 @@ export interface LoadBalancerDeps {
   readonly policyMemory?: PolicyMemoryRegistry;
   /** Told about every server status change (logging). */
   readonly onHealthChange?: (service: string, url: string, status: string, reason: string) => void;
+}
+
+export interface LoadBalancerDeps extends ServiceStateDeps {
+  readonly pools: UpstreamPools;
+  readonly transport: TransportSettings;
+  readonly notAppendXForwardedFor: boolean;
 }
 
 /**
@@ -230,17 +234,7 @@ export function createLoadBalancer(name: string, config: LoadBalancerService, de
   const readHashKey = hashKeyReader(config);
   const options: ForwardOptions = { passHostHeader: config.passHostHeader, notAppendXForwardedFor: deps.notAppendXForwardedFor };
   const isUp = (s: Server): boolean => s.health.status === 'UP';
-  // One Set-Cookie hook per server, made once: a pick that must set the cookie pushes it.
-  const cookieHooks = new Map<Server, ResponseHeadHook>();
-  if (sticky !== null) {
-    for (const s of servers) {
-      const value = sticky.setCookie(s);
-      cookieHooks.set(s, (status, headers) => {
-        headers.push('Set-Cookie', value);
-        return status;
-      });
-    }
-  }
+  const cookieHooks = sticky === null ? new Map<Server, ResponseHeadHook>() : stickyCookieHooks(sticky, servers);
 
   const pickRequest = { clientIp: '', hashKey: undefined as string | undefined };
 

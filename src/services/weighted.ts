@@ -16,7 +16,7 @@ import { createHrwPolicy } from './policies/hrw.ts';
 import type { PickRequest } from './policies/policy.ts';
 import type { AffinityRegistry } from './sticky/client-ip-affinity.ts';
 import { stickyCookieName } from './sticky/cookie-name.ts';
-import { createStickyCookie } from './sticky/sticky-cookie.ts';
+import { createStickyCookie, stickyCookieHooks } from './sticky/sticky-cookie.ts';
 import { createWeightedRoundRobin } from './weighted-round-robin.ts';
 
 /** A child service as its parent sees it: the name as written (what cookies hash), weight, handler, health. */
@@ -80,16 +80,7 @@ export function createWeighted(name: string, config: WeightedService, childServi
   const cookieConfig = config.sticky?.cookie;
   const sticky = cookieConfig === undefined ? null
     : createStickyCookie(cookieConfig, stickyCookieName(cookieConfig.name, name), children.map((c) => ({ key: c.key, target: c })));
-  const cookieHooks = new Map<Child, ResponseHeadHook>();
-  if (sticky !== null) {
-    for (const c of children) {
-      const value = sticky.setCookie(c);
-      cookieHooks.set(c, (status, headers) => {
-        headers.push('Set-Cookie', value);
-        return status;
-      });
-    }
-  }
+  const cookieHooks = sticky === null ? new Map<Child, ResponseHeadHook>() : stickyCookieHooks(sticky, children);
 
   const handler: Handler = (exchange: Exchange) => {
     exchange.log.serviceName = name;

@@ -21,6 +21,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { StickyCookieConfig } from '../../config/http-services.ts';
+import type { ResponseHeadHook } from '../../lib/exchange.ts';
 import { cookieAttributes } from './cookie-attributes.ts';
 import { fnv1_64Hex } from '../policies/fnv.ts';
 import { readRequestCookie } from './request-cookie.ts';
@@ -148,4 +149,20 @@ function createSignedLookup<T>(
     scratch.write(value.slice(primaryLength + 1), 0, 'latin1');
     return timingSafeEqual(scratch, entry.mac) ? entry.found : undefined;
   };
+}
+
+/**
+ * One response-head hook per target that appends its Set-Cookie, made once at build time: a
+ * pick that must set the cookie pushes the hook, with no allocation per request.
+ */
+export function stickyCookieHooks<T>(cookie: StickyCookie<T>, targets: readonly T[]): Map<T, ResponseHeadHook> {
+  const hooks = new Map<T, ResponseHeadHook>();
+  for (const t of targets) {
+    const value = cookie.setCookie(t);
+    hooks.set(t, (status, headers) => {
+      headers.push('Set-Cookie', value);
+      return status;
+    });
+  }
+  return hooks;
 }
