@@ -14,6 +14,7 @@ import { bodyPath } from './scenarios.ts';
 import type { Scenario } from './scenarios.ts';
 import { BENCH_HOST } from './traefik-config.ts';
 import { runWrk } from './wrk.ts';
+import type { WrkRequestShape } from './wrk.ts';
 
 export interface LoadSettings {
   readonly durationSeconds: number;
@@ -28,9 +29,9 @@ export interface LoadSettings {
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /**
- * Measures `running` in `scenario`, every request carrying `headers` besides Host. A run during
- * which other processes used `quietCores` or more is done again (up to `noisyRetries` times);
- * the least disturbed attempt is returned.
+ * Measures `running` in `scenario`, the requests shaped by `shape` (plain GETs with Host by
+ * default). A run during which other processes used `quietCores` or more is done again (up to
+ * `noisyRetries` times); the least disturbed attempt is returned.
  */
 export async function measure(
   rig: Rig,
@@ -38,11 +39,11 @@ export async function measure(
   scenario: Scenario,
   settings: LoadSettings,
   key: string = running.name,
-  headers: readonly string[] = [],
+  shape: WrkRequestShape = {},
 ): Promise<Measurement> {
   let best: Measurement | undefined;
   for (let attempt = 0; attempt <= settings.noisyRetries; attempt++) {
-    const m = await measureOnce(rig, running, scenario, settings, key, headers);
+    const m = await measureOnce(rig, running, scenario, settings, key, shape);
     if (best === undefined || m.otherCores < best.otherCores) best = m;
     if (m.otherCores < settings.quietCores) break;
     if (attempt < settings.noisyRetries) {
@@ -58,7 +59,7 @@ async function measureOnce(
   scenario: Scenario,
   settings: LoadSettings,
   key: string,
-  headers: readonly string[],
+  shape: WrkRequestShape,
 ): Promise<Measurement> {
   const run = {
     wrk: rig.tools.wrk!,
@@ -66,7 +67,7 @@ async function measureOnce(
     url: `http://${LOOPBACK}:${running.port}${bodyPath(scenario.bodyBytes)}`,
     host: BENCH_HOST,
     connections: scenario.connections,
-    headers,
+    ...shape,
   };
   if (settings.quietWaitSeconds > 0) {
     const load = await waitForQuiet(settings.quietCores, settings.quietWaitSeconds * 1000, (cores) =>

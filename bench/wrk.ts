@@ -59,15 +59,21 @@ export function parseWrkOutput(output: string): WrkResult {
   };
 }
 
-export interface WrkRun {
+/** How the requests differ from a plain GET with Host. */
+export interface WrkRequestShape {
+  /** Headers besides Host, sent on every request (`Cookie: srv=a`). */
+  readonly headers?: readonly string[];
+  /** A Lua script (file path) for `-s`, e.g. alternatingCookiesScript's. */
+  readonly script?: string;
+}
+
+export interface WrkRun extends WrkRequestShape {
   readonly wrk: string;
   readonly cpu: number;
   readonly url: string;
   readonly host: string;
   readonly connections: number;
   readonly durationSeconds: number;
-  /** Headers besides Host, sent on every request (`Cookie: srv=a`). */
-  readonly headers?: readonly string[];
 }
 
 /** Runs wrk once and returns its parsed report. */
@@ -82,6 +88,7 @@ export async function runWrk(supervisor: Supervisor, run: WrkRun): Promise<WrkRe
     '-H',
     `Host: ${run.host}`,
     ...(run.headers ?? []).flatMap((header) => ['-H', header]),
+    ...(run.script === undefined ? [] : ['-s', run.script]),
     run.url,
   ];
   const child = supervisor.spawn('wrk', run.wrk, args, { cpu: run.cpu });
