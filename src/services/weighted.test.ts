@@ -85,6 +85,7 @@ test('with healthCheck: {} a DOWN child gets no traffic, the sticky client moves
   assert.deepEqual(moved.cookies, [`c=${sha16('b')}; Path=/`]);
   set(b, false);
   assert.equal((await send(svc)).status, 503);
+  assert.deepEqual(svc.details?.(), { children: [{ name: 'a', weight: 1, status: 'DOWN' }, { name: 'b', weight: 1, status: 'DOWN' }] });
   set(a, true);
   assert.equal((await send(svc)).body, 'a');
   assert.deepEqual(flips, [false, true]);
@@ -160,6 +161,9 @@ test('sticky.clientIP on a weighted service keeps a client IP on its child while
     clock.advance(9_000);
     for (const [ip, child] of placed) assert.equal((await send(svc, { remoteAddress: ip })).body, child);
   }
-  assert.deepEqual(svc.details?.(), { affinityEntries: 20 });
+  assert.deepEqual(svc.details?.(), {
+    children: [{ name: 'v1', weight: 1, status: 'UP' }, { name: 'v2', weight: 1, status: 'UP' }],
+    affinityEntries: 20,
+  });
   svc.dispose();
 });

@@ -117,7 +117,10 @@ export function createWeighted(name: string, config: WeightedService, childServi
     handler,
     serverStatus: () => undefined,
     health: signal,
-    ...(table !== null ? { details: () => ({ affinityEntries: table.size }) } : {}),
+    details: () => ({
+      children: children.map((c) => ({ name: c.name, weight: c.weight, status: !c.up() ? 'DOWN' : c.draining ? 'DRAINING' : 'UP' })),
+      ...(table !== null ? { affinityEntries: table.size } : {}),
+    }),
     dispose() {
       unsubscribe();
       firstPick?.dispose();
