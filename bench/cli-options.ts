@@ -52,7 +52,7 @@ export class UsageError extends Error {}
 
 const COMMON_HELP = `  --install            install missing tools (nginx, haproxy, caddy, wrk) with apt-get first
   --repeat=N           run every measurement N times, interleaved across contenders; report medians
-                       (default 1 for run.ts, 3 for routing-scale.ts)
+                       (default 1 for run.ts, 3 for routing-scale.ts and sticky.ts)
   --duration=S         seconds per measured run (default 10)
   --warmup=S           seconds of warm-up load before each measured run (default 2)
   --quiet-wait=S       before each run, wait up to S seconds (default 60, 0 = never) until
