@@ -6,7 +6,9 @@
  * regexes compiled, header names lowered, values joined, hooks created. The handler a
  * middleware returns does only per-request work.
  */
+import type { Clock } from '../lib/clock.ts';
 import type { Handler } from '../lib/exchange.ts';
+import type { UpstreamPools } from '../proxy/upstream-pools.ts';
 import { compileRegex, type UserRegex } from '../rules/regex.ts';
 
 /** Wraps the next handler of a router's chain (or of a service) into a new handler. */
@@ -23,6 +25,20 @@ export interface MiddlewareContext {
    * resolution and cycle detection; an unknown or cyclic reference throws.
    */
   readonly build: (qualifiedRef: string) => Middleware;
+  /**
+   * The handler of a service by qualified name (what `errors` sends its page requests to), or
+   * null when that service does not exist or cannot be built.
+   */
+  readonly service: (qualifiedRef: string) => Handler | null;
+  /** Time and timers (rate limits, circuit breakers, retries): injected so tests drive time. */
+  readonly clock: Clock;
+  /** Upstream connection pools (forwardAuth's auth server), ref-counted: release what you acquire. */
+  readonly pools: UpstreamPools;
+  /**
+   * Registers work to do when the routing state this middleware belongs to is replaced (a
+   * reload) or Switchyard stops: release pools, stop timers. Runs after in-flight requests.
+   */
+  readonly onDispose: (dispose: () => void) => void;
 }
 
 /** Turns one kind's validated config into a Middleware. */
@@ -33,7 +49,19 @@ export type MiddlewareConfigErrorCode =
   /** A regular expression does not compile (RE2 syntax). */
   | 'MIDDLEWARE_INVALID_REGEX'
   /** `headers` with no custom, CORS or security option set (Traefik: "headers configuration not valid"). */
-  | 'MIDDLEWARE_HEADERS_EMPTY';
+  | 'MIDDLEWARE_HEADERS_EMPTY'
+  /** An IP range or address that does not parse (ipAllowList, ipStrategy.excludedIPs). */
+  | 'MIDDLEWARE_INVALID_CIDR'
+  /** An expression that does not parse (circuitBreaker.expression, buffering.retryExpression). */
+  | 'MIDDLEWARE_INVALID_EXPRESSION'
+  /** A user line that is malformed or whose hash format is unknown (basicAuth, digestAuth). */
+  | 'MIDDLEWARE_INVALID_USERS'
+  /** A file the middleware needs cannot be read (usersFile). */
+  | 'MIDDLEWARE_FILE_UNREADABLE'
+  /** A service the middleware sends requests to does not exist or is disabled (errors.service). */
+  | 'MIDDLEWARE_SERVICE_UNAVAILABLE'
+  /** Any other value Traefik refuses when it builds the middleware; the message says which. */
+  | 'MIDDLEWARE_INVALID_VALUE';
 
 /**
  * Thrown by a factory for a configuration Traefik refuses when it builds the middleware. The

@@ -68,6 +68,8 @@ export function staticDefaultTransport(config: StaticServersTransportConfig): Tr
 /** Builds every enabled router and the services and middlewares they use. */
 export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
   const services = new Map<string, BuiltService>();
+  /** Middleware clean-ups (pools, timers), run when this state is disposed. */
+  const disposers: (() => void)[] = [];
   const failed = new Set<string>();
   const building = new Set<string>();
 
@@ -224,7 +226,15 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
       stack.add(qualified);
       try {
         const { provider } = splitQualifiedName(qualified);
-        return buildMiddleware(item.config as HttpMiddleware, { name: qualified, provider, build: buildOne });
+        return buildMiddleware(item.config as HttpMiddleware, {
+          name: qualified,
+          provider,
+          build: buildOne,
+          service: (ref) => serviceBuilt(ref)?.handler ?? null,
+          clock: deps.clock,
+          pools: deps.pools,
+          onDispose: (fn) => disposers.push(fn),
+        });
       } finally {
         stack.delete(qualified);
       }
@@ -278,6 +288,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
     services,
     dispose() {
       for (const s of services.values()) s.dispose();
+      for (const d of disposers) d();
     },
   };
 }
