@@ -11,7 +11,7 @@ import { httpMiddlewareSchema } from './http-middlewares.ts';
 import { httpRouterSchema } from './http-routers.ts';
 import { httpServersTransportSchema } from './http-servers-transports.ts';
 import { httpServiceSchema } from './http-services.ts';
-import { issuesToDiagnostics, makeDiagnostic, type ConfigPath, type Locate } from './issue-diagnostics.ts';
+import { issuesToDiagnostics, locateNearest, makeDiagnostic, type ConfigPath, type Locate } from './issue-diagnostics.ts';
 import { describeValue } from './issue-codes.ts';
 import { unknownNameMessage } from './nearest-name.ts';
 import { tcpMiddlewareSchema, tcpRouterSchema, tcpServersTransportSchema, tcpServiceSchema } from './tcp.ts';
@@ -31,6 +31,11 @@ export interface ParsedDynamicConfig {
   readonly config: DynamicConfig;
   readonly rejected: RejectedItem[];
   readonly diagnostics: Diagnostic[];
+  /**
+   * For each valid item (`"<section> <name>"`, e.g. `"http.middlewares auth"`), where a field
+   * inside it was written (paths relative to the item); present when the source has positions.
+   */
+  readonly locators: Map<string, Locate>;
 }
 
 const itemSchemas = {
@@ -85,7 +90,7 @@ function expectMap(
 
 function parseItems<T>(
   schema: z.ZodType<T>, section: ItemSection, items: Record<string, unknown>,
-  rejected: RejectedItem[], options: ParseDynamicOptions,
+  rejected: RejectedItem[], options: ParseDynamicOptions, locators: Map<string, Locate>,
 ): Record<string, T> {
   const out: Record<string, T> = {};
   const base = section.split('.');
@@ -99,7 +104,11 @@ function parseItems<T>(
     const result = schema.safeParse(raw, { reportInput: true });
     if (!result.success) diagnostics.push(...issuesToDiagnostics(result.error.issues, path, options.resource, options.locate));
     if (diagnostics.length > 0 || !result.success) rejected.push({ section, name, raw, diagnostics });
-    else out[name] = result.data;
+    else {
+      out[name] = result.data;
+      const locate = options.locate;
+      if (locate !== undefined) locators.set(`${section} ${name}`, (field) => locateNearest(locate, [...path, ...field]));
+    }
   }
   return out;
 }
@@ -145,6 +154,7 @@ function parseTls(value: unknown, report: (d: Diagnostic) => void, options: Pars
 export function parseDynamicConfig(raw: unknown, options: ParseDynamicOptions): ParsedDynamicConfig {
   const diagnostics: Diagnostic[] = [];
   const rejected: RejectedItem[] = [];
+  const locators = new Map<string, Locate>();
   const report = (d: Diagnostic): void => { diagnostics.push(d); };
 
   let root: Map<string, { key: string; value: unknown }> = new Map();
@@ -171,7 +181,7 @@ export function parseDynamicConfig(raw: unknown, options: ParseDynamicOptions): 
   const tcp = collections('tcp');
   const udp = collections('udp');
   const items = <T>(schema: z.ZodType<T>, section: ItemSection, from: Map<string, Record<string, unknown>>) =>
-    parseItems(schema, section, from.get(section.split('.')[1]!) ?? {}, rejected, options);
+    parseItems(schema, section, from.get(section.split('.')[1]!) ?? {}, rejected, options, locators);
 
   const config: DynamicConfig = {
     http: {
@@ -192,5 +202,5 @@ export function parseDynamicConfig(raw: unknown, options: ParseDynamicOptions): 
     },
     tls: parseTls(root.get('tls')?.value, report, options),
   };
-  return { config, rejected, diagnostics };
+  return { config, rejected, diagnostics, locators };
 }

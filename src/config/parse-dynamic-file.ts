@@ -15,6 +15,8 @@ export type ParsedDynamicFile =
     readonly config: DynamicConfig;
     readonly rejected: RejectedItem[];
     readonly diagnostics: Diagnostic[];
+    /** Where the valid items' fields are (ParsedDynamicConfig.locators). */
+    readonly locators: Map<string, Locate>;
   }
   | { readonly ok: false; readonly diagnostics: Diagnostic[] };
 
@@ -88,5 +90,6 @@ export function parseDynamicFile(text: string, fileName: string, options: ParseD
   return {
     ok: true, config: parsed.config, rejected: parsed.rejected,
     diagnostics: [...warnings, ...rewritten.diagnostics, ...parsed.diagnostics],
+    locators: parsed.locators,
   };
 }

@@ -3,6 +3,7 @@
  * pipeline/resolve produces it; server/build turns it into handlers; api/ shows it.
  */
 import type { Diagnostic } from './diagnostics.ts';
+import type { Locate } from './issue-diagnostics.ts';
 import type { HttpRequestMatcher, TcpConnectionMatcher } from '../lib/matcher.ts';
 import type {
   HttpMiddleware, HttpRouter, HttpService, HttpServersTransport, TcpMiddleware, TcpRouter, TcpService,
@@ -29,6 +30,8 @@ export interface RuntimeItem<T> {
   readonly diagnostics: Diagnostic[];
   /** Qualified names of the routers (or services) that use this item. */
   readonly usedBy: string[];
+  /** Where fields inside the item were written (path relative to the item), when known. */
+  readonly locate?: Locate;
 }
 
 export interface RuntimeHttpRouter extends RuntimeItem<HttpRouter> {

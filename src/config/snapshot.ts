@@ -2,6 +2,7 @@
  * What a provider emits: its full view, never a delta.
  */
 import type { Diagnostic } from './diagnostics.ts';
+import type { Locate } from './issue-diagnostics.ts';
 import type { DynamicConfig, RejectedItem } from './dynamic.ts';
 
 export interface Snapshot {
@@ -13,6 +14,12 @@ export interface Snapshot {
   readonly rejected: readonly RejectedItem[];
   /** Diagnostics not tied to one item (e.g. a file that does not parse). */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Where fields of valid items were written, by `"<section> <name>"` (unqualified), so that
+   * problems found only when building (a regex, an expression, a password hash) point at the
+   * line. Providers without positions leave it out.
+   */
+  readonly locators?: ReadonlyMap<string, Locate>;
 }
 
 /** A source of configuration snapshots. */

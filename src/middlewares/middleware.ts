@@ -6,6 +6,7 @@
  * regexes compiled, header names lowered, values joined, hooks created. The handler a
  * middleware returns does only per-request work.
  */
+import type { SourceLocation } from '../config/diagnostics.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Handler } from '../lib/exchange.ts';
 import type { UpstreamPools } from '../proxy/upstream-pools.ts';
@@ -72,6 +73,8 @@ export class MiddlewareConfigError extends Error {
   readonly code: MiddlewareConfigErrorCode;
   /** Dotted path of the offending field inside the middleware's config, e.g. `regex[1]`. */
   readonly field: string;
+  /** Where that field was written, filled in by the builder when the provider knows. */
+  source?: SourceLocation;
   constructor(code: MiddlewareConfigErrorCode, field: string, message: string) {
     super(message);
     this.name = 'MiddlewareConfigError';

@@ -40,10 +40,14 @@ export function merge(snapshots: ReadonlyMap<string, Snapshot>, options: MergeOp
   for (const snapshot of ordered) {
     const { provider, config } = snapshot;
     const attached = attachDiagnostics(snapshot);
-    const item = <T, R>(section: ItemSection, name: string, value: T, refs: R): MergedItem<T, R> => ({
-      name: qualifyName(name, provider), provider, config: value, raw: value, refs,
-      diagnostics: attached.take(section, name),
-    });
+    const item = <T, R>(section: ItemSection, name: string, value: T, refs: R): MergedItem<T, R> => {
+      const locate = snapshot.locators?.get(`${section} ${name}`);
+      return {
+        name: qualifyName(name, provider), provider, config: value, raw: value, refs,
+        diagnostics: attached.take(section, name),
+        ...(locate !== undefined ? { locate } : {}),
+      };
+    };
 
     for (const [name, router] of Object.entries(config.http.routers)) {
       const entryPoints = router.entryPoints?.length ? router.entryPoints : defaults;

@@ -3,6 +3,7 @@
  * its references already qualified with the provider of the item that makes them.
  */
 import type { Diagnostic } from '../config/diagnostics.ts';
+import type { Locate } from '../config/issue-diagnostics.ts';
 import type {
   HttpMiddleware, HttpRouter, HttpServersTransport, HttpService, TcpMiddleware, TcpRouter, TcpServersTransport,
   TcpService, TlsConfig, UdpRouter, UdpService,
@@ -24,6 +25,8 @@ export interface MergedItem<T, R> {
   readonly refs: R | null;
   /** Diagnostics the provider attached to this item (validation errors, warnings). */
   readonly diagnostics: readonly Diagnostic[];
+  /** Where fields inside the item were written, when the provider knows. */
+  readonly locate?: Locate;
 }
 
 /** A qualified reference and the field that makes it, relative to the item (`weighted.services[0].name`). */

@@ -45,6 +45,7 @@ export function createRuntimeItem<T>(merged: MergedItem<T, unknown>): RuntimeIte
     errors,
     diagnostics: [...merged.diagnostics],
     usedBy: [],
+    ...(merged.locate !== undefined ? { locate: merged.locate } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { HttpMiddleware, HttpService } from '../config/dynamic.ts';
-import type { Diagnostic } from '../config/diagnostics.ts';
+import type { Diagnostic, SourceLocation } from '../config/diagnostics.ts';
 import type { StaticServersTransportConfig } from '../config/static-transports.ts';
 import type { RuntimeConfig, RuntimeItem } from '../config/runtime.ts';
 import type { HttpRequestMatcher } from '../lib/matcher.ts';
@@ -44,11 +44,33 @@ export interface BuiltState {
   dispose(): void;
 }
 
-function disable(item: RuntimeItem<unknown>, code: string, path: string, message: string): void {
+/**
+ * Disables an item with a diagnostic at `path` (the full dotted path, `http.services.app.…`).
+ * The diagnostic carries the file:line of that field when the provider knows where the item
+ * was written, or `source` when given.
+ */
+function disable(item: RuntimeItem<unknown>, code: string, path: string, message: string, source?: SourceLocation): void {
   item.status = 'disabled';
   item.errors.push(message);
-  const d: Diagnostic = { severity: 'error', code, resource: item.name, path, message };
+  const at = source ?? item.locate?.(fieldWithinItem(item.name, path));
+  const d: Diagnostic = { severity: 'error', code, resource: item.name, path, message, ...(at !== undefined ? { source: at } : {}) };
   item.diagnostics.push(d);
+}
+
+/** `http.services.app.weighted.healthCheck` → `['weighted', 'healthCheck']` for item `app@…`. */
+function fieldWithinItem(qualified: string, path: string): (string | number)[] {
+  const section = /^(?:http|tcp|udp)\.[A-Za-z]+\./.exec(path);
+  const local = localName(qualified);
+  let rest = section === null ? path : path.slice(section[0].length);
+  if (rest.startsWith(local)) rest = rest.slice(local.length);
+  return parseFieldPath(rest);
+}
+
+/** `.a.b[2].c` or `b[2].c` → `['a', 'b', 2, 'c']`. */
+function parseFieldPath(text: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const m of text.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  return out;
 }
 
 /** The transport services use when they name none: `default@internal`, from static `serversTransport`. */
@@ -226,15 +248,28 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
       stack.add(qualified);
       try {
         const { provider } = splitQualifiedName(qualified);
-        return buildMiddleware(item.config as HttpMiddleware, {
-          name: qualified,
-          provider,
-          build: buildOne,
-          service: (ref) => serviceBuilt(ref)?.handler ?? null,
-          clock: deps.clock,
-          pools: deps.pools,
-          onDispose: (fn) => disposers.push(fn),
-        });
+        const config = item.config as HttpMiddleware;
+        try {
+          return buildMiddleware(config, {
+            name: qualified,
+            provider,
+            build: buildOne,
+            service: (ref) => serviceBuilt(ref)?.handler ?? null,
+            clock: deps.clock,
+            pools: deps.pools,
+            onDispose: (fn) => disposers.push(fn),
+          });
+        } catch (err) {
+          // The middleware itself is wrong: say so on it, at the field's line, and let the
+          // routers that use it say they are disabled because of it.
+          if (err instanceof MiddlewareConfigError) {
+            const path = `http.middlewares.${localName(qualified)}.${config.kind}${err.field === '' ? '' : `.${err.field}`}`;
+            disable(item, err.code, path, err.message);
+            const at = item.diagnostics.at(-1)?.source;
+            if (err.source === undefined && at !== undefined) err.source = at;
+          }
+          throw err;
+        }
       } finally {
         stack.delete(qualified);
       }
@@ -264,7 +299,8 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
       handler = wrapWithMiddlewares(svc, router.middlewares, middlewareBuilder());
     } catch (err) {
       const code = err instanceof MiddlewareConfigError ? err.code : 'ROUTER_MIDDLEWARE_UNAVAILABLE';
-      disable(router, code, `http.routers.${localName(router.name)}.middlewares`, (err as Error).message);
+      const source = err instanceof MiddlewareConfigError ? err.source : undefined;
+      disable(router, code, `http.routers.${localName(router.name)}.middlewares`, (err as Error).message, source);
       continue;
     }
     const routerName = router.name;

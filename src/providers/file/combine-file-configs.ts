@@ -5,6 +5,7 @@
  * diagnostic on the item that is kept, naming both files, so the API shows it. Pure.
  */
 import type { Diagnostic } from '../../config/diagnostics.ts';
+import type { Locate } from '../../config/issue-diagnostics.ts';
 import {
   emptyDynamicConfig, type DynamicConfig, type ItemSection, type RejectedItem, type TlsCertificateConfig,
 } from '../../config/dynamic.ts';
@@ -16,6 +17,8 @@ export interface FileContents {
   readonly config: DynamicConfig;
   readonly rejected: readonly RejectedItem[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Where the valid items' fields are in this file (see Snapshot.locators). */
+  readonly locators?: ReadonlyMap<string, Locate>;
 }
 
 /** The combined configuration and the conflicts found. */
@@ -23,6 +26,7 @@ export interface CombinedConfig {
   readonly config: DynamicConfig;
   readonly rejected: RejectedItem[];
   readonly diagnostics: Diagnostic[];
+  readonly locators: Map<string, Locate>;
 }
 
 const sectionLabels: Readonly<Record<ItemSection, string>> = {
@@ -82,12 +86,16 @@ export function combineFileConfigs(files: readonly FileContents[], provider: str
     return false;
   };
 
-  for (const { file, config, rejected: fileRejected, diagnostics: fileDiagnostics } of files) {
+  const locators = new Map<string, Locate>();
+  for (const { file, config, rejected: fileRejected, diagnostics: fileDiagnostics, locators: fileLocators } of files) {
     diagnostics.push(...fileDiagnostics);
     const from = collectionsOf(config);
     for (const section of sections) {
       for (const [name, item] of Object.entries(from[section])) {
-        if (claim(section, name, file)) into[section][name] = item;
+        if (!claim(section, name, file)) continue;
+        into[section][name] = item;
+        const locate = fileLocators?.get(`${section} ${name}`);
+        if (locate !== undefined) locators.set(`${section} ${name}`, locate);
       }
     }
     for (const item of fileRejected) {
@@ -110,5 +118,5 @@ export function combineFileConfigs(files: readonly FileContents[], provider: str
       }
     }
   }
-  return { config: { ...combined, tls: { ...combined.tls, certificates } }, rejected, diagnostics };
+  return { config: { ...combined, tls: { ...combined.tls, certificates } }, rejected, diagnostics, locators };
 }

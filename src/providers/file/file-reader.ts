@@ -69,7 +69,7 @@ export function createFileReader(options: FileReaderOptions): FileReader {
       diagnostics.push(...parsed.diagnostics);
       return keepPrevious(file, diagnostics, 'does not parse');
     }
-    const contents: FileContents = { file, config: parsed.config, rejected: parsed.rejected, diagnostics: parsed.diagnostics };
+    const contents: FileContents = { file, config: parsed.config, rejected: parsed.rejected, diagnostics: parsed.diagnostics, locators: parsed.locators };
     lastGood.set(file, contents);
     return contents;
   }
@@ -150,7 +150,9 @@ export function createFileReader(options: FileReaderOptions): FileReader {
       }
       const combined = combineFileConfigs(contents, provider);
       return {
-        snapshot: { provider, config: combined.config, rejected: combined.rejected, diagnostics: [...diagnostics, ...combined.diagnostics] },
+        snapshot: {
+          provider, config: combined.config, rejected: combined.rejected, diagnostics: [...diagnostics, ...combined.diagnostics], locators: combined.locators,
+        },
         files: contents.map((c) => c.file),
         watchTargets: targets,
       };
