@@ -21,7 +21,7 @@ describe('middleware registry', () => {
 
   it('lists exactly the kinds with a factory as implemented', () => {
     assert.deepEqual([...implementedMiddlewareKinds].sort(), [
-      'addPrefix', 'chain', 'headers', 'redirectRegex', 'redirectScheme', 'replacePath', 'replacePathRegex', 'retry', 'stripPrefix', 'stripPrefixRegex',
+      'addPrefix', 'basicAuth', 'buffering', 'chain', 'circuitBreaker', 'compress', 'contentType', 'digestAuth', 'encodedCharacters', 'errors', 'forwardAuth', 'grpcWeb', 'headers', 'inFlightReq', 'ipAllowList', 'ipWhiteList', 'passTLSClientCert', 'rateLimit', 'redirectRegex', 'redirectScheme', 'replacePath', 'replacePathRegex', 'retry', 'stripPrefix', 'stripPrefixRegex',
     ]);
   });
 
@@ -32,7 +32,7 @@ describe('middleware registry', () => {
   });
 
   it('refuses to build an unimplemented kind', () => {
-    const item = httpMiddlewareSchema.parse({ compress: {} });
+    const item = httpMiddlewareSchema.parse({ plugin: { example: {} } });
     assert.throws(() => buildMiddleware(item, testContext()), /not implemented/);
   });
 });

@@ -9,9 +9,23 @@
  */
 import type { HttpMiddleware, HttpMiddlewareConfigs, HttpMiddlewareKind } from '../config/dynamic.ts';
 import { createAddPrefix } from './add-prefix/add-prefix.ts';
+import { createBasicAuth } from './basic-auth/basic-auth.ts';
+import { createBuffering } from './buffering/buffering.ts';
 import { createChain } from './chain/chain.ts';
+import { createCircuitBreaker } from './circuit-breaker/circuit-breaker.ts';
+import { createCompress } from './compress/compress.ts';
+import { createContentType } from './content-type/content-type.ts';
+import { createDigestAuth } from './digest-auth/digest-auth.ts';
+import { createEncodedCharacters } from './encoded-characters/encoded-characters.ts';
+import { createErrors } from './errors/errors.ts';
+import { createForwardAuth } from './forward-auth/forward-auth.ts';
+import { createGrpcWeb } from './grpc-web/grpc-web.ts';
 import { createHeaders } from './headers/headers.ts';
+import { createInFlightReq } from './in-flight-req/in-flight-req.ts';
+import { createIpAllowList } from './ip-allow-list/ip-allow-list.ts';
 import type { Middleware, MiddlewareContext, MiddlewareFactory } from './middleware.ts';
+import { createPassTlsClientCert } from './pass-tls-client-cert/pass-tls-client-cert.ts';
+import { createRateLimit } from './rate-limit/rate-limit.ts';
 import { createRedirectRegex } from './redirect-regex/redirect-regex.ts';
 import { createRedirectScheme } from './redirect-scheme/redirect-scheme.ts';
 import { createReplacePath } from './replace-path/replace-path.ts';
@@ -33,25 +47,25 @@ export const middlewareFactories: MiddlewareFactories = {
   replacePath: createReplacePath,
   replacePathRegex: createReplacePathRegex,
   chain: createChain,
-  ipAllowList: 'unimplemented',
-  ipWhiteList: 'unimplemented',
+  ipAllowList: createIpAllowList,
+  ipWhiteList: createIpAllowList,
   headers: createHeaders,
-  errors: 'unimplemented',
-  rateLimit: 'unimplemented',
+  errors: createErrors,
+  rateLimit: createRateLimit,
   redirectRegex: createRedirectRegex,
   redirectScheme: createRedirectScheme,
-  basicAuth: 'unimplemented',
-  digestAuth: 'unimplemented',
-  forwardAuth: 'unimplemented',
-  inFlightReq: 'unimplemented',
-  buffering: 'unimplemented',
-  circuitBreaker: 'unimplemented',
-  compress: 'unimplemented',
-  passTLSClientCert: 'unimplemented',
+  basicAuth: createBasicAuth,
+  digestAuth: createDigestAuth,
+  forwardAuth: createForwardAuth,
+  inFlightReq: createInFlightReq,
+  buffering: createBuffering,
+  circuitBreaker: createCircuitBreaker,
+  compress: createCompress,
+  passTLSClientCert: createPassTlsClientCert,
   retry: createRetry,
-  contentType: 'unimplemented',
-  grpcWeb: 'unimplemented',
-  encodedCharacters: 'unimplemented',
+  contentType: createContentType,
+  grpcWeb: createGrpcWeb,
+  encodedCharacters: createEncodedCharacters,
   plugin: 'unimplemented',
 };
 
