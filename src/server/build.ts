@@ -238,9 +238,19 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
   };
 
   /** A middleware builder for one router: instances are per router, as Traefik builds them. */
-  const middlewareBuilder = (): ((qualified: string) => Middleware) => {
+  const attempted = new Set<string>();
+  const unreachable: Handler = () => {
+    throw new Error('a probed middleware never serves');
+  };
+  const probeService = (ref: string): Handler | null => {
+    const item = runtime.http.services.get(ref);
+    return item === undefined || item.status === 'disabled' || item.config === null ? null : unreachable;
+  };
+  /** `probe`: built only to find its mistakes; services it names are looked up, not built. */
+  const middlewareBuilder = (probe = false): ((qualified: string) => Middleware) => {
     const stack = new Set<string>();
     const buildOne = (qualified: string): Middleware => {
+      attempted.add(qualified);
       const item = runtime.http.middlewares.get(qualified);
       if (item === undefined || item.config === null) throw new Error(`middleware "${qualified}" does not exist`);
       if (item.status === 'disabled') throw new Error(`middleware "${qualified}" is disabled: ${item.errors.join('; ')}`);
@@ -254,7 +264,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
             name: qualified,
             provider,
             build: buildOne,
-            service: (ref) => serviceBuilt(ref)?.handler ?? null,
+            service: probe ? probeService : (ref) => serviceBuilt(ref)?.handler ?? null,
             clock: deps.clock,
             pools: deps.pools,
             onDispose: (fn) => disposers.push(fn),
@@ -313,6 +323,18 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
       let list = perEntryPoint.get(ep);
       if (list === undefined) perEntryPoint.set(ep, (list = []));
       list.push({ name: router.name, priority: router.priority, precedence: router.precedence, matcher: router.matcher, value: named });
+    }
+  }
+
+  // A middleware no served router reached (unused, or behind a router already disabled for
+  // another reason) is still built once, so that its own mistakes are reported on it, at their
+  // line, by `check` and the API, instead of surfacing only when a router starts using it.
+  for (const [qualified, item] of runtime.http.middlewares) {
+    if (attempted.has(qualified) || item.status === 'disabled' || item.config === null) continue;
+    try {
+      middlewareBuilder(true)(qualified);
+    } catch {
+      // Recorded on the middleware by buildOne; nothing serves it.
     }
   }
 
