@@ -17,7 +17,7 @@ import type { AccessLog } from '../observability/access-log.ts';
 import { createAccessLog } from '../observability/access-log.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createAggregator } from '../pipeline/aggregator.ts';
-import { createSystemClock } from '../lib/clock.ts';
+import { createSystemClock, type Clock } from '../lib/clock.ts';
 import type { EntryPointInfo } from '../pipeline/entry-points.ts';
 import { merge } from '../pipeline/merge.ts';
 import { defaultProviderPrecedence } from '../pipeline/precedence.ts';
@@ -44,11 +44,20 @@ export interface RunningSwitchyard {
   stop(): Promise<void>;
 }
 
+export interface RunOptions {
+  /**
+   * Every timer behind routing (health checks, rate limits, circuit breakers, affinity expiry,
+   * the providers' throttle, the graceful stop) runs on this clock. Default: the system clock;
+   * tests that start Switchyard in-process pass a manual one.
+   */
+  readonly clock?: Clock;
+}
+
 /** Starts everything the static configuration describes. */
-export async function runSwitchyard(config: StaticConfig, logger: Logger): Promise<RunningSwitchyard> {
+export async function runSwitchyard(config: StaticConfig, logger: Logger, options: RunOptions = {}): Promise<RunningSwitchyard> {
   const startDate = new Date();
   for (const d of unappliedStaticSettings(config)) logger.warn({ code: d.code, path: d.path }, d.message);
-  const clock = createSystemClock();
+  const clock = options.clock ?? createSystemClock();
   const pools = createUpstreamPools();
   const health = createHealthRegistry(clock);
   const affinity = createAffinityRegistry(clock);
