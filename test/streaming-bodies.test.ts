@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { catchAllTo, listenOnLoopback, startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
@@ -43,6 +43,13 @@ before(async () => {
       };
       sseNext = send;
       send();
+      return;
+    }
+    if (req.url === '/trailers') {
+      res.writeHead(200, { 'content-type': 'text/plain', trailer: 'x-checksum, grpc-status' });
+      res.write('body before the trailers');
+      res.addTrailers([['X-Checksum', 'abc123'], ['grpc-status', '0'], ['Set-Cookie', 'smuggled=1']]);
+      res.end();
       return;
     }
     res.writeHead(404).end();
@@ -95,4 +102,18 @@ test('server-sent events are delivered one by one, without buffering', async () 
     }
   }
   assert.deepEqual(seen, ['event 1', 'event 2', 'event 3', 'event 4', 'event 5']);
+});
+
+test('a chunked response\'s trailers reach the client; fields a trailer may not carry are dropped', async () => {
+  const got = await new Promise<{ body: string; trailers: NodeJS.Dict<string> }>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: sy.ports.get('web'), path: '/trailers', headers: { te: 'trailers' }, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve({ body, trailers: res.trailers }))
+        .on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(got.body, 'body before the trailers');
+  assert.deepEqual(got.trailers, { 'x-checksum': 'abc123', 'grpc-status': '0' });
 });

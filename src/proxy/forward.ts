@@ -170,11 +170,11 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseEnd(): void {
+  onResponseEnd(_controller: Dispatcher.DispatchController, trailers: Record<string, string | string[] | undefined>): void {
     this.#detach();
     const log = this.#exchange.log;
     log.originDurationNs = process.hrtime.bigint() - log.originStartNs;
-    this.#exchange.response.end();
+    this.#exchange.response.end(trailerPairs(trailers));
     this.#observer?.onResult(this.#target, this.#status, null, true);
   }
 
@@ -254,3 +254,19 @@ function upgradeProtocol(headers: readonly string[]): string | null {
   }
   return null;
 }
+
+/**
+ * The server's trailers as raw pairs (gRPC's grpc-status lives there), without the fields a
+ * trailer may never carry (RFC 9110 §6.5.1: framing, routing and hop-by-hop fields).
+ */
+function trailerPairs(trailers: Record<string, string | string[] | undefined> | undefined): string[] | undefined {
+  if (trailers === undefined) return undefined;
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(trailers)) {
+    if (value === undefined || forbiddenInTrailers.has(name.toLowerCase()) || isHopByHop(name.toLowerCase())) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.push(name, v);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+const forbiddenInTrailers: ReadonlySet<string> = new Set(['content-length', 'content-type', 'content-encoding', 'content-range', 'host', 'authorization', 'set-cookie', 'trailer']);

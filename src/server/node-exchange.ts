@@ -67,7 +67,10 @@ export class ServerResponseSink implements ResponseSink {
   onDrain(listener: () => void): void {
     this.#res.once('drain', listener);
   }
-  end(): void {
+  end(trailers?: string[]): void {
+    // Node sends trailers only on a chunked response (never with a Content-Length or to an
+    // HTTP/1.0 client), which is where HTTP/1.1 allows them.
+    if (trailers !== undefined && trailers.length > 0) this.#res.addTrailers(pairsToTuples(trailers));
     this.#res.end();
   }
   destroy(err?: Error): void {
@@ -179,3 +182,10 @@ export function hasBody(req: IncomingMessage): boolean {
   }
   return false;
 }
+
+function pairsToTuples(pairs: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) out.push([pairs[i]!, pairs[i + 1]!]);
+  return out;
+}
+
