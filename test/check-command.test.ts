@@ -68,3 +68,37 @@ test('an unknown static key is an error that suggests the nearest valid key', ()
   assert.equal(r.status, 1, r.out);
   assert.match(r.out, /entryPoints/);
 });
+
+test('a service whose own middleware cannot be built is disabled with the field\'s line; the rest still checks', () => {
+  const r = check({
+    'static.yml': goodStatic,
+    'dynamic.yml': `
+http:
+  routers:
+    app:
+      rule: "Host(\`app.example\`)"
+      service: app
+    other:
+      rule: "Host(\`other.example\`)"
+      service: other
+  middlewares:
+    bad-rewrite:
+      replacePathRegex:
+        regex: "^/(unclosed"
+        replacement: "/x"
+  services:
+    app:
+      middlewares: [bad-rewrite]
+      loadBalancer:
+        servers: [{url: "http://10.0.0.1:8080"}]
+    other:
+      loadBalancer:
+        servers: [{url: "http://10.0.0.2:8080"}]
+`,
+  });
+  assert.equal(r.status, 1, r.out);
+  assert.doesNotMatch(r.out, /\n\s+at /, 'no stack trace');
+  assert.match(r.out, /dynamic\.yml:13:\d+: error MIDDLEWARE_INVALID_REGEX http\.middlewares\.bad-rewrite\.replacePathRegex\.regex/);
+  assert.match(r.out, /ROUTER_SERVICE_UNAVAILABLE http\.routers\.app\.service/);
+  assert.doesNotMatch(r.out, /http\.routers\.other/);
+});

@@ -233,7 +233,18 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
     if (config.middlewares.length === 0) return built;
     // Service-level middlewares run after the router's; the wrapper keeps the health signal
     // (Traefik: middlewares do not break health propagation).
-    const wrapped = wrapWithMiddlewares(built.handler, config.middlewares.map((m) => qualifyName(m, provider)), middlewareBuilder());
+    let wrapped: Handler;
+    try {
+      wrapped = wrapWithMiddlewares(built.handler, config.middlewares.map((m) => qualifyName(m, provider)), middlewareBuilder());
+    } catch (err) {
+      // A middleware of this service cannot be built: the service is disabled (and so the
+      // routers that use it), never the whole configuration.
+      built.dispose();
+      const code = err instanceof MiddlewareConfigError ? err.code : 'SERVICE_MIDDLEWARE_UNAVAILABLE';
+      const source = err instanceof MiddlewareConfigError ? err.source : undefined;
+      disable(item, code, `http.services.${localName(item.name)}.middlewares`, (err as Error).message, source);
+      return null;
+    }
     return { ...built, handler: wrapped, serverStatus: () => built.serverStatus(), dispose: () => built.dispose(), ...(built.details ? { details: () => built.details!() } : {}) };
   };
 
