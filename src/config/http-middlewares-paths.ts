@@ -13,7 +13,7 @@ export const addPrefixSchema = configObject({ prefix: nonEmptyStr() });
 /** `stripPrefix`: removes the first matching string prefix. */
 export const stripPrefixSchema = configObject({
   prefixes: stringList().default([]),
-  /** Deprecated in Traefik; accepted and ignored. */
+  /** Deprecated in Traefik; when true the result always has exactly one leading `/`. */
   forceSlash: bool().optional(),
 });
 

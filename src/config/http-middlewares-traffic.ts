@@ -23,7 +23,8 @@ export const ipStrategySchema = configObject({
 export const ipAllowListSchema = configObject({
   sourceRange: ipRangeList().default([]),
   ipStrategy: ipStrategySchema.optional(),
-  rejectStatusCode: int({ min: 100, max: 599 }).default(403),
+  /** 0 means the default, 403, as in Traefik. */
+  rejectStatusCode: int({ min: 0, max: 599 }).default(403),
 });
 
 /** `ipWhiteList`: deprecated alias of ipAllowList (no rejectStatusCode). */

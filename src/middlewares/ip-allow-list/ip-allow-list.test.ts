@@ -44,6 +44,12 @@ describe('ipAllowList', () => {
     assert.equal(getHeader(exchange.sent.headers, 'content-length'), '9');
   });
 
+  it('takes rejectStatusCode 0 as the default 403, as Traefik does', async () => {
+    const middleware = createIpAllowList(ipAllowListSchema.parse({ sourceRange: ['10.0.0.0/8'], rejectStatusCode: 0 }), testContext());
+    const { exchange } = await run(middleware, { remoteAddress: '192.0.2.1' });
+    assert.equal(exchange.sent.status, 403);
+  });
+
   it('builds ipWhiteList from its own schema (no rejectStatusCode)', async () => {
     const middleware = createIpAllowList(ipWhiteListSchema.parse({ sourceRange: ['10.0.0.0/8'] }), testContext());
     const { exchange } = await run(middleware, { remoteAddress: '192.0.2.1' });

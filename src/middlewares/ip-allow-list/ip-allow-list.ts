@@ -25,7 +25,7 @@ export function createIpAllowList(config: IpAllowListMiddleware | IpWhiteListMid
     throw new MiddlewareConfigError('MIDDLEWARE_INVALID_CIDR', `sourceRange[${index}]`,
       `expected an IP address or CIDR range like "10.0.0.0/8", got "${invalid[0]!}"`);
   }
-  const status = 'rejectStatusCode' in config ? config.rejectStatusCode : 403;
+  const status = 'rejectStatusCode' in config && config.rejectStatusCode !== 0 ? config.rejectStatusCode : 403;
   const text = STATUS_CODES[status];
   if (text === undefined) {
     throw new MiddlewareConfigError('MIDDLEWARE_INVALID_VALUE', 'rejectStatusCode', `invalid HTTP status code ${status}`);

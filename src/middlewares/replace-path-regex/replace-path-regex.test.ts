@@ -28,7 +28,8 @@ const cases: Case[] = [
   { title: 'answers 500 when the result has a bad escape', regex: '^/(.*)', replacement: '/%zz$1', target: '/x', expected: 500 },
   { title: 'answers 400 when the result would be cleaned', regex: '^/api/(.*)', replacement: '/public/../$1', target: '/api/admin', expected: 400 },
   { title: 'answers 400 for an empty segment in the result', regex: '^/api', replacement: '/', target: '/api/x', expected: 400 },
-  { title: 'sends / for an emptied path', regex: '^/.*', replacement: '', target: '/anything', expected: '/' },
+  { title: 'sends / for a path the replacement empties', regex: '^/.*', replacement: '$1', target: '/anything', expected: '/' },
+  { title: 'leaves the path alone when the replacement is empty, as Traefik does', regex: '^/.*', replacement: '', target: '/anything', expected: '/anything', replaced: [] },
 ];
 
 describe('replacePathRegex', () => {

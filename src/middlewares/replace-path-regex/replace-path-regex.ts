@@ -11,7 +11,7 @@ import { replacedPathHeader } from '../replace-path/replace-path.ts';
 
 /**
  * Creates a replacePathRegex middleware; regex and replacement are trimmed as Traefik does, and
- * the regex compiled here. Every match is replaced (Go's `ReplaceAllString`, `$1` expansion).
+ * the regex compiled here. An empty replacement leaves every path as it is (Traefik's check). Every match is replaced (Go's `ReplaceAllString`, `$1` expansion).
  * The result is refused with 500 when it is not a valid escaped path, and with 400 when Go's
  * `URL.JoinPath()` would clean it (`..`, `.`, `//`), so the server never gets a path that names
  * another resource than the one the rewrite produced.
@@ -23,7 +23,8 @@ export function createReplacePathRegex(config: ReplacePathRegexMiddleware, conte
   return (next: Handler): Handler => (exchange: Exchange) => {
     const request = exchange.request;
     const current = request.path;
-    if (!regex.test(current)) return next(exchange);
+    // Traefik leaves the request alone when the replacement is empty.
+    if (replacement === '' || !regex.test(current)) return next(exchange);
     request.headers.push(replacedPathHeader, current);
     const escaped = escapedPathFromRaw(regex.replace(current, replacement));
     if (escaped === null) {

@@ -23,7 +23,7 @@
  *    it over the series) without its ±50 % random jitter.
  */
 import type { RetryMiddleware } from '../../config/dynamic.ts';
-import { createSystemClock, type Clock } from '../../lib/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { Exchange, Handler } from '../../lib/exchange.ts';
 import { httpCodeRangesContain, parseHttpCodeRanges, type HttpCodeRanges } from '../../observability/http-code-ranges.ts';
 import { trackAttempts } from '../../proxy/attempts.ts';
@@ -120,8 +120,8 @@ export function createRetryFactory(clock: Clock): MiddlewareFactory<RetryMiddlew
   };
 }
 
-/** The retry middleware on the real clock (what the registry uses). */
-export const createRetry: MiddlewareFactory<RetryMiddleware> = createRetryFactory(createSystemClock());
+/** The retry middleware on the clock of the middleware context (what the registry uses). */
+export const createRetry: MiddlewareFactory<RetryMiddleware> = (config, context) => createRetryFactory(context.clock)(config, context);
 
 /** Waits `ms` on the clock; false when the client went away first. */
 function wait(clock: Clock, exchange: Exchange, ms: number): Promise<boolean> {

@@ -8,6 +8,10 @@ import { MiddlewareConfigError } from '../middleware.ts';
 import type { TcpMiddlewareFn } from './tcp-middleware.ts';
 
 export function createTcpIpAllowList(config: TcpIpAllowListMiddleware): TcpMiddlewareFn {
+  if (config.sourceRange.length === 0) {
+    // Traefik refuses to build it rather than closing every connection.
+    throw new MiddlewareConfigError('MIDDLEWARE_INVALID_VALUE', 'sourceRange', 'sourceRange is empty: at least one IP address or CIDR range is required');
+  }
   const { set, invalid } = createIpRangeSet(config.sourceRange);
   if (invalid.length > 0) {
     const index = config.sourceRange.indexOf(invalid[0]!);

@@ -89,3 +89,10 @@ test('a malformed range in a TCP ipAllowList is a configuration error naming the
     (err: unknown) => err instanceof MiddlewareConfigError && err.code === 'MIDDLEWARE_INVALID_CIDR' && err.field === 'sourceRange[1]',
   );
 });
+
+test('a TCP ipAllowList with an empty sourceRange is refused, as Traefik refuses it, instead of closing every connection', () => {
+  assert.throws(
+    () => buildTcpMiddleware({ kind: 'ipAllowList', ipAllowList: { sourceRange: [] } }),
+    (err: unknown) => err instanceof MiddlewareConfigError && err.code === 'MIDDLEWARE_INVALID_VALUE' && err.field === 'sourceRange',
+  );
+});
