@@ -12,8 +12,9 @@
  *
  * Shared by the failover service and the retry middleware.
  */
-import type { Duplex, Readable } from 'node:stream';
-import { writeHeadThroughHooks, type Exchange, type ExchangeLog, type RequestHead, type ResponseHeadHook, type ResponseSink } from '../lib/exchange.ts';
+import type { Readable } from 'node:stream';
+import { writeHeadThroughHooks, type Exchange, type ExchangeLog, type RequestHead, type ResponseSink } from '../lib/exchange.ts';
+import { deriveExchange } from '../lib/derived-exchange.ts';
 
 /** How an attempt ended, as far as the caller needs to know. */
 export type AttemptOutcome =
@@ -107,39 +108,6 @@ class HeldResponse implements ResponseSink {
   }
 }
 
-class AttemptExchange implements Exchange {
-  readonly request: RequestHead;
-  readonly body: Readable | null;
-  readonly response: ResponseSink;
-  readonly upgrade: { readonly socket: Duplex; readonly head: Buffer } | null;
-  /** The attempt's own hooks: middlewares inside the attempt register here, once per attempt. */
-  readonly responseHeadHooks: ResponseHeadHook[] = [];
-  readonly log: ExchangeLog;
-  readonly #parent: Exchange;
-
-  constructor(parent: Exchange, body: Readable | null, response: ResponseSink) {
-    this.#parent = parent;
-    // The same RequestHead object: attempt tracking (proxy/attempts.ts) is keyed by it.
-    this.request = parent.request;
-    this.body = body;
-    this.response = response;
-    this.upgrade = parent.upgrade;
-    this.log = parent.log;
-  }
-
-  get signal(): AbortSignal {
-    return this.#parent.signal;
-  }
-
-  get clientGone(): boolean {
-    return this.#parent.clientGone;
-  }
-
-  onClientGone(listener: (() => void) | null): void {
-    this.#parent.onClientGone(listener);
-  }
-}
-
 /**
  * Starts an attempt of `parent` with `body` (a fresh stream per attempt, or null). The caller
  * runs the next handler on `exchange`, then awaits `outcome`.
@@ -149,7 +117,9 @@ export function startAttempt(parent: Exchange, body: Readable | null, decide: He
   const outcome = new Promise<AttemptOutcome>((resolve) => {
     settle = resolve;
   });
-  const exchange = new AttemptExchange(parent, body, new HeldResponse(parent, decide, settle));
+  // The same RequestHead object (attempt tracking in proxy/attempts.ts is keyed by it); the
+  // attempt's own response-head hooks, so middlewares inside it register once per attempt.
+  const exchange = deriveExchange(parent, new HeldResponse(parent, decide, settle), { body });
   return { exchange, outcome };
 }
 

@@ -27,7 +27,7 @@ import { resetOriginFacts, restoreRequestHead, snapshotRequestHead } from '../..
 import { proxyError, sendProxyError } from '../../proxy/proxy-error.ts';
 import { readReplayableBody, replayBody } from '../../proxy/replayable-body.ts';
 import { compileExpression, type ExpressionFunctions, type Predicate } from '../circuit-breaker/expression.ts';
-import { deriveExchange } from '../derived-exchange.ts';
+import { deriveExchange } from '../../lib/derived-exchange.ts';
 import type { Middleware, MiddlewareContext, MiddlewareFactory } from '../middleware.ts';
 import { createBufferedResponse } from './buffered-response.ts';
 

@@ -30,7 +30,7 @@
  */
 import type { CompressMiddleware } from '../../config/dynamic.ts';
 import { getHeader, getHeaderValues, type Exchange, type Handler } from '../../lib/exchange.ts';
-import { deriveExchange } from '../derived-exchange.ts';
+import { deriveExchange } from '../../lib/derived-exchange.ts';
 import type { Middleware, MiddlewareContext, MiddlewareFactory } from '../middleware.ts';
 import { mediaType, negotiateEncoding, type CompressEncoding } from './accept-encoding.ts';
 import { CompressingSink, type HeadFilter } from './compressing-sink.ts';

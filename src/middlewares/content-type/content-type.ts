@@ -12,7 +12,7 @@
  */
 import type { ContentTypeMiddleware } from '../../config/http-middlewares-headers.ts';
 import { getHeader, writeHeadThroughHooks, type Exchange, type Handler, type ResponseSink } from '../../lib/exchange.ts';
-import { deriveExchange } from '../derived-exchange.ts';
+import { deriveExchange } from '../../lib/derived-exchange.ts';
 import type { Middleware, MiddlewareContext } from '../middleware.ts';
 import { detectContentType } from './detect-content-type.ts';
 

@@ -4,7 +4,7 @@
  * the error service answered (Traefik's code modifier).
  */
 import { writeHeadThroughHooks, type Exchange, type RequestHead, type ResponseSink } from '../../lib/exchange.ts';
-import { deriveExchange } from '../derived-exchange.ts';
+import { deriveExchange } from '../../lib/derived-exchange.ts';
 
 /** Passes the page response to the client, replacing its status with `status`. */
 class ForcedStatusSink implements ResponseSink {

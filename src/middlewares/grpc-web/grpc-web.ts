@@ -22,7 +22,7 @@ import type { GrpcWebMiddleware } from '../../config/http-middlewares-headers.ts
 import {
   deleteHeader, getHeader, setHeader, writeHeadThroughHooks, type Exchange, type Handler, type ResponseSink,
 } from '../../lib/exchange.ts';
-import { deriveExchange } from '../derived-exchange.ts';
+import { deriveExchange } from '../../lib/derived-exchange.ts';
 import type { Middleware, MiddlewareContext } from '../middleware.ts';
 import {
   actualRequestCorsHeaders, Base64Decoder, Base64Encoder, encodeTrailerFrame, exposeHeaders, isGrpcWebPreflight,

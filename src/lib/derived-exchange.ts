@@ -1,5 +1,5 @@
 /**
- * An exchange a middleware hands to the handlers after it with its own response sink (and,
+ * An exchange a middleware (or a retry attempt) hands to the handlers after it with its own response sink (and,
  * when given, its own request head or body), sharing the client connection, the client-gone
  * signal and the access-log facts with the exchange it came from. Handlers after the
  * middleware register their response-head hooks on it; the sink decides when and how the head
@@ -7,7 +7,7 @@
  * middlewares before it still run).
  */
 import type { Duplex, Readable } from 'node:stream';
-import type { Exchange, ExchangeLog, RequestHead, ResponseHeadHook, ResponseSink } from '../lib/exchange.ts';
+import type { Exchange, ExchangeLog, RequestHead, ResponseHeadHook, ResponseSink } from './exchange.ts';
 
 /** What a derived exchange replaces besides the response sink. */
 export interface ExchangeOverrides {
