@@ -3,9 +3,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { startBackend, type Backend } from './support/backends.ts';
-import { catchAllTo, startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
+import { send } from './support/http-client.ts';
+import { catchAllTo, startWithDynamic, trustedStaticConfig, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let backend: Backend;
 let sy: SwitchyardProcess;
@@ -13,21 +13,7 @@ let sy: SwitchyardProcess;
 before(async () => {
   backend = await startBackend('echo');
   // 127.0.0.1 is trusted on "trusted"; nothing is trusted on "web".
-  ({ sy } = await startWithDynamic(catchAllTo(backend.url), ['web', 'trusted'], (dynamicFile) => `
-entryPoints:
-  web:
-    address: "127.0.0.1:0"
-  trusted:
-    address: "127.0.0.1:0"
-    forwardedHeaders:
-      trustedIPs: ["127.0.0.1/32"]
-providers:
-  file:
-    filename: ${JSON.stringify(dynamicFile)}
-log:
-  level: INFO
-  format: json
-`));
+  ({ sy } = await startWithDynamic(catchAllTo(backend.url), ['web', 'trusted'], trustedStaticConfig));
 });
 
 after(async () => {
@@ -36,17 +22,9 @@ after(async () => {
 });
 
 /** node:http as the client: it sends Connection and Keep-Alive headers exactly as given. */
-function headersSeen(entryPoint: string, sent: Record<string, string>): Promise<Record<string, string>> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: sy.ports.get(entryPoint), path: '/x', headers: sent, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => {
-        resolve((JSON.parse(body) as { headers: Record<string, string> }).headers);
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
+async function headersSeen(entryPoint: string, sent: Record<string, string>): Promise<Record<string, string>> {
+  const answer = await send(sy.ports.get(entryPoint), { path: '/x', headers: sent });
+  return (JSON.parse(answer.text()) as { headers: Record<string, string> }).headers;
 }
 
 const spoofed = {

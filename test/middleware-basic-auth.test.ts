@@ -3,14 +3,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startBackend, type Backend } from './support/backends.ts';
+import { curl as curlTo, type CurlAnswer } from './support/curl.ts';
 import { startWithDynamic, tempDir, type SwitchyardProcess } from './support/switchyard-process.ts';
 
-const run = promisify(execFile);
 let backend: Backend;
 let sy: SwitchyardProcess;
 
@@ -56,25 +54,11 @@ after(async () => {
   await backend?.close();
 });
 
-interface CurlResult {
-  readonly status: number;
-  readonly headers: Map<string, string>;
-  readonly body: string;
+function curl(path: string, ...args: string[]): Promise<CurlAnswer> {
+  return curlTo(sy.ports.get('web'), path, ...args);
 }
 
-async function curl(path: string, ...args: string[]): Promise<CurlResult> {
-  const { stdout } = await run('curl', ['-s', '-i', '--max-time', '10', ...args, `http://127.0.0.1:${sy.ports.get('web')}${path}`]);
-  const end = stdout.indexOf('\r\n\r\n');
-  const [statusLine, ...lines] = stdout.slice(0, end).split('\r\n');
-  const headers = new Map<string, string>();
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return { status: Number(statusLine!.split(' ')[1]), headers, body: stdout.slice(end + 4) };
-}
-
-function seenHeaders(result: CurlResult): Record<string, string> {
+function seenHeaders(result: CurlAnswer): Record<string, string> {
   return (JSON.parse(result.body) as { headers: Record<string, string> }).headers;
 }
 

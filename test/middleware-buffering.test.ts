@@ -4,8 +4,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { startBackend, type Backend } from './support/backends.ts';
+import { send, type Answer } from './support/http-client.ts';
 import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let backend: Backend;
@@ -45,29 +45,15 @@ after(async () => {
   await backend?.close();
 });
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: string;
-}
-
 /** POSTs `chunks` as a chunked body (no Content-Length from the client). */
 function post(chunks: readonly string[]): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: sy.ports.get('web'), path: '/', method: 'POST', agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    for (const chunk of chunks) req.write(chunk);
-    req.end();
-  });
+  return send(sy.ports.get('web'), { method: 'POST', path: '/', body: chunks });
 }
 
 test('a body under maxRequestBodyBytes arrives intact with a Content-Length', async () => {
   const answer = await post(['hello ', 'world']);
   assert.equal(answer.status, 200);
-  assert.equal(answer.body, 'echo:hello world');
+  assert.equal(answer.text(), 'echo:hello world');
   assert.equal(answer.headers['x-request-length'], '11');
   assert.equal(answer.headers['content-length'], '16');
   assert.equal(answer.headers['transfer-encoding'], undefined);
@@ -77,6 +63,6 @@ test('a body over maxRequestBodyBytes is refused with 413 before the server sees
   const before = reached;
   const answer = await post(['0123456789', '0123456789']);
   assert.equal(answer.status, 413);
-  assert.equal(answer.body, 'Request Entity Too Large');
+  assert.equal(answer.text(), 'Request Entity Too Large');
   assert.equal(reached, before);
 });

@@ -5,8 +5,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { startBackend, type Backend } from './support/backends.ts';
+import { send, type Answer } from './support/http-client.ts';
 import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let backend: Backend;
@@ -44,15 +44,8 @@ after(async () => {
   await backend?.close();
 });
 
-function get(): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: sy.ports.get('web'), path: '/', agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+function get(): Promise<Answer> {
+  return send(sy.ports.get('web'), { path: '/' });
 }
 
 test('a server answering 500s trips the breaker and the client gets the fallback 503', async () => {
@@ -60,7 +53,7 @@ test('a server answering 500s trips the breaker and the client gets the fallback
   assert.equal(answer.status, 500);
   for (let i = 0; i < 50 && answer.status === 500; i++) answer = await get();
   assert.equal(answer.status, 503);
-  assert.equal(answer.body, 'Service Unavailable');
+  assert.equal(answer.text(), 'Service Unavailable');
   const reached = served;
   const again = await get();
   assert.equal(again.status, 503);

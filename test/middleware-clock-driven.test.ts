@@ -6,9 +6,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { createManualClock } from '../src/lib/manual-clock.ts';
 import { startBackend, type Backend } from './support/backends.ts';
+import { send, type Answer } from './support/http-client.ts';
 import { startInProcess, type InProcessSwitchyard } from './support/in-process.ts';
 
 const clock = createManualClock(1_000_000);
@@ -66,21 +66,8 @@ after(async () => {
   await origin?.close();
 });
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: string;
-}
-
 function get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: sy.ports.get('web'), path, headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return send(sy.ports.get('web'), { path, headers });
 }
 
 /** Waits (bounded) until the router has set a timer beyond the `before` count. */
@@ -97,7 +84,7 @@ test('rateLimit: 429 once the burst is used, a request inside maxDelay waits for
   assert.equal(refused.status, 429);
   assert.equal(refused.headers['retry-after'], '1');
   assert.equal(refused.headers['x-retry-in'], '1s');
-  assert.equal(refused.body, 'Too Many Requests');
+  assert.equal(refused.text(), 'Too Many Requests');
 
   // 499 ms later the next token is 501 ms away: still beyond maxDelay (500 ms at 1/s).
   clock.advance(499);
@@ -136,7 +123,7 @@ test('circuitBreaker: opens on a failing server, serves the fallback for fallbac
   for (let i = 0; i < 3; i++) {
     const fallback = await get('/guarded');
     assert.equal(fallback.status, 503);
-    assert.equal(fallback.body, 'Service Unavailable');
+    assert.equal(fallback.text(), 'Service Unavailable');
   }
   assert.equal(reachedGuarded, 1);
   clock.advance(9_999);

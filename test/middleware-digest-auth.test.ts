@@ -3,14 +3,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startBackend, type Backend } from './support/backends.ts';
+import { curl as curlTo, type CurlAnswer } from './support/curl.ts';
 import { startWithDynamic, tempDir, type SwitchyardProcess } from './support/switchyard-process.ts';
 
-const run = promisify(execFile);
 let backend: Backend;
 let sy: SwitchyardProcess;
 
@@ -54,29 +52,9 @@ after(async () => {
   await backend?.close();
 });
 
-interface CurlResult {
-  readonly status: number;
-  readonly headers: Map<string, string>;
-  readonly body: string;
-}
-
 /** Runs curl and returns the last response (with --digest curl makes two requests). */
-async function curl(path: string, ...args: string[]): Promise<CurlResult> {
-  const { stdout } = await run('curl', ['-s', '-i', '--max-time', '10', ...args, `http://127.0.0.1:${sy.ports.get('web')}${path}`]);
-  let rest = stdout;
-  for (;;) {
-    const end = rest.indexOf('\r\n\r\n');
-    const [statusLine, ...lines] = rest.slice(0, end).split('\r\n');
-    const headers = new Map<string, string>();
-    for (const line of lines) {
-      const colon = line.indexOf(':');
-      headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-    }
-    const body = rest.slice(end + 4);
-    const next = body.indexOf('HTTP/1.1 ');
-    if (next < 0) return { status: Number(statusLine!.split(' ')[1]), headers, body };
-    rest = body.slice(next);
-  }
+function curl(path: string, ...args: string[]): Promise<CurlAnswer> {
+  return curlTo(sy.ports.get('web'), path, ...args);
 }
 
 test('answers 401 with a Digest challenge without credentials', async () => {

@@ -4,8 +4,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'undici';
 import { closedPort, startBackend, type Backend } from './support/backends.ts';
+import { send } from './support/http-client.ts';
 import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let app: Backend;
@@ -65,27 +65,23 @@ after(async () => {
   await pages?.close();
 });
 
-function url(path: string): string {
-  return `http://127.0.0.1:${sy.ports.get('web')}${path}`;
-}
-
 test('a 503 from the server becomes the error page with status 503', async () => {
-  const res = await request(url('/broken/item?id=7'), { method: 'POST', body: 'x', headers: { host: 'shop.example', cookie: 'session=1' } });
-  assert.equal(res.statusCode, 503);
+  const res = await send(sy.ports.get('web'), { method: 'POST', path: '/broken/item?id=7', body: 'x', headers: { host: 'shop.example', cookie: 'session=1' } });
+  assert.equal(res.status, 503);
   assert.equal(res.headers['x-from'], 'pages');
   assert.equal(res.headers['content-type'], 'text/html');
-  assert.equal(await res.body.text(), '<p>page for GET /503.html?from=%2Fbroken%2Fitem%3Fid%3D7 host=shop.example cookie=session=1</p>');
+  assert.equal(res.text(), '<p>page for GET /503.html?from=%2Fbroken%2Fitem%3Fid%3D7 host=shop.example cookie=session=1</p>');
 });
 
 test('a 200 passes untouched', async () => {
-  const res = await request(url('/fine'));
-  assert.equal(res.statusCode, 200);
+  const res = await send(sy.ports.get('web'), { path: '/fine' });
+  assert.equal(res.status, 200);
   assert.equal(res.headers['x-from'], 'app');
-  assert.equal(await res.body.text(), 'app is fine');
+  assert.equal(res.text(), 'app is fine');
 });
 
 test('an error service that is down gives its proxy error under the caught (rewritten) status', async () => {
-  const res = await request(url('/pages-down/broken'));
-  assert.equal(res.statusCode, 500);
-  assert.equal(await res.body.text(), 'Bad Gateway');
+  const res = await send(sy.ports.get('web'), { path: '/pages-down/broken' });
+  assert.equal(res.status, 500);
+  assert.equal(res.text(), 'Bad Gateway');
 });

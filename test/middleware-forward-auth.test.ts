@@ -3,9 +3,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { startBackend, type Backend } from './support/backends.ts';
-import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
+import { send as sendTo, type Answer } from './support/http-client.ts';
+import { startWithDynamic, trustedStaticConfig, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 interface AuthSeen {
   readonly method: string;
@@ -87,21 +88,7 @@ http:
         servers: [{url: "${service.url}"}]
 `;
   // 127.0.0.1 is trusted on "trusted", so X-Forwarded-* from the client survive the entry point.
-  ({ sy } = await startWithDynamic(dynamic, ['web', 'trusted'], (dynamicFile) => `
-entryPoints:
-  web:
-    address: "127.0.0.1:0"
-  trusted:
-    address: "127.0.0.1:0"
-    forwardedHeaders:
-      trustedIPs: ["127.0.0.1/32"]
-providers:
-  file:
-    filename: ${JSON.stringify(dynamicFile)}
-log:
-  level: INFO
-  format: json
-`));
+  ({ sy } = await startWithDynamic(dynamic, ['web', 'trusted'], trustedStaticConfig));
 });
 
 after(async () => {
@@ -110,39 +97,27 @@ after(async () => {
   await service?.close();
 });
 
-interface Reply {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
+interface Reply extends Answer {
   /** What the auth server got for this request, if it was asked. */
   readonly auth: AuthSeen | undefined;
 }
 
-function send(path: string, options: { method?: string; headers?: Record<string, string>; body?: string; entryPoint?: string } = {}): Promise<Reply> {
+/** Sends with Host: app.example unless told otherwise. */
+async function send(path: string, options: { method?: string; headers?: Record<string, string>; body?: string; entryPoint?: string } = {}): Promise<Reply> {
   const before = authSeen.length;
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port: sy.ports.get(options.entryPoint ?? 'web'),
-      path,
-      method: options.method ?? 'GET',
-      headers: { host: 'app.example', ...options.headers },
-      agent: false,
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => {
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, auth: authSeen[before] });
-      });
-    });
-    req.on('error', reject);
-    req.end(options.body);
+  const answer = await sendTo(sy.ports.get(options.entryPoint ?? 'web'), {
+    path,
+    method: options.method,
+    headers: { host: 'app.example', ...options.headers },
+    body: options.body,
   });
+  return { ...answer, auth: authSeen[before] };
 }
 
 test('a granted request reaches the service with the auth response headers', async () => {
   const reply = await send('/plain/page?x=1', { headers: { 'x-auth-user': 'mallory', authorization: 'Bearer t' } });
   assert.equal(reply.status, 200);
-  const seen = JSON.parse(reply.body) as { url: string; headers: IncomingHttpHeaders };
+  const seen = JSON.parse(reply.text()) as { url: string; headers: IncomingHttpHeaders };
   assert.equal(seen.url, '/plain/page?x=1');
   assert.equal(seen.headers['x-auth-user'], 'alice');
   assert.equal(reply.auth?.method, 'GET');
@@ -159,7 +134,7 @@ for (const status of [401, 403]) {
   test(`a ${status} from the auth server goes to the client with its headers and body`, async () => {
     const reply = await send('/plain/page', { headers: { 'x-test-deny': String(status) } });
     assert.equal(reply.status, status);
-    assert.equal(reply.body, `denied by auth (${status})`);
+    assert.equal(reply.text(), `denied by auth (${status})`);
     assert.equal(reply.headers['www-authenticate'], 'Bearer realm="test"');
     assert.equal(reply.headers['x-deny-reason'], 'no token');
   });
@@ -211,7 +186,7 @@ test('forwardBody sends the body to the auth server and still to the service', a
   const reply = await send('/body/upload', { method: 'POST', body: 'hello auth' });
   assert.equal(reply.status, 200);
   assert.equal(reply.auth?.body, 'hello auth');
-  assert.equal((JSON.parse(reply.body) as { body: string }).body, 'hello auth');
+  assert.equal((JSON.parse(reply.text()) as { body: string }).body, 'hello auth');
 });
 
 test('forwardBody refuses a body over maxBodySize with 401 without asking the auth server', async () => {

@@ -6,8 +6,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { startBackend, type Backend } from './support/backends.ts';
+import { send as sendTo, type Answer } from './support/http-client.ts';
 import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let echo: Backend;
@@ -100,12 +101,6 @@ after(async () => {
   await echo?.close();
 });
 
-interface Answer {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
 /** What the echo server received. */
 interface Seen {
   readonly method: string;
@@ -114,19 +109,12 @@ interface Seen {
 }
 
 function send(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: sy.ports.get('web'), method, path, headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return sendTo(sy.ports.get('web'), { method, path, headers });
 }
 
 function seen(answer: Answer): Seen {
-  assert.equal(answer.status, 200, answer.body);
-  return JSON.parse(answer.body) as Seen;
+  assert.equal(answer.status, 200, answer.text());
+  return JSON.parse(answer.text()) as Seen;
 }
 
 test('customRequestHeaders set, replace and ("") delete request headers, Host included', async () => {
@@ -154,7 +142,7 @@ test('a CORS preflight is answered by the proxy without reaching the server', as
   for (const row of rows) {
     const r = await send(row.path, { Origin: row.origin, 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'content-type' }, 'OPTIONS');
     assert.equal(r.status, 200, row.path);
-    assert.equal(r.body, '', row.path);
+    assert.equal(r.text(), '', row.path);
     assert.equal(r.headers['content-length'], '0', row.path);
     assert.equal(r.headers['access-control-allow-methods'], 'GET,OPTIONS,PUT', row.path);
     assert.equal(r.headers['access-control-allow-headers'], 'Content-Type,X-Requested-With', row.path);
@@ -230,7 +218,7 @@ test('allowedHosts answers 500 Bad Host to a Host it does not list', async () =>
     // The refusal goes back through the custom response headers too.
     assert.equal(r.headers['x-served-by'], 'switchyard', row.host);
     if (row.status === 500) {
-      assert.equal(r.body, 'Bad Host\n', row.host);
+      assert.equal(r.text(), 'Bad Host\n', row.host);
       assert.equal(r.headers['content-type'], 'text/plain; charset=utf-8', row.host);
       assert.equal(r.headers['x-content-type-options'], 'nosniff', row.host);
     } else {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { request, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { startBackend, type Backend } from './support/backends.ts';
+import { send, type Answer } from './support/http-client.ts';
 import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let backend: Backend;
@@ -51,7 +52,11 @@ after(async () => {
   await backend?.close();
 });
 
-/** Starts GET /hold and resolves once the backend holds it (the response head reached the client). */
+/**
+ * Starts GET /hold and resolves once the backend holds it (the response head reached the client).
+ * Not the shared client: the test needs the request while its response is still open, to end or
+ * destroy it.
+ */
 async function hold(): Promise<{ req: ClientRequest; res: IncomingMessage }> {
   const arrived = new Promise<void>((resolve) => arrivals.push(resolve));
   const req = request({ host: '127.0.0.1', port: sy.ports.get('web'), path: '/hold', agent: false });
@@ -62,15 +67,8 @@ async function hold(): Promise<{ req: ClientRequest; res: IncomingMessage }> {
   return { req, res };
 }
 
-function get(path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: sy.ports.get('web'), path, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+function get(path: string): Promise<Answer> {
+  return send(sy.ports.get('web'), { path });
 }
 
 /** Retries `path` until it is not refused (the release may trail the client's view by a tick). */
@@ -87,7 +85,7 @@ test('refuses a second request while the first is in flight, and serves again on
   const first = await hold();
   const refused = await get('/quick');
   assert.equal(refused.status, 429);
-  assert.equal(refused.body, 'max connections reached: 1');
+  assert.equal(refused.text(), 'max connections reached: 1');
   held.shift()!.end('done');
   first.res.resume();
   await once(first.res, 'end');

@@ -5,9 +5,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { startBackend, type Backend } from './support/backends.ts';
-import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
+import { send, type Answer } from './support/http-client.ts';
+import { startWithDynamic, trustedStaticConfig, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let backend: Backend;
 let sy: SwitchyardProcess;
@@ -67,22 +67,7 @@ http:
 before(async () => {
   backend = await startBackend('origin');
   // The client is 127.0.0.1: trusted on "trusted", untrusted on "web".
-  ({ sy } = await startWithDynamic(dynamic(backend.url), ['web', 'trusted'], (dynamicFile) => `
-entryPoints:
-  web:
-    address: "127.0.0.1:0"
-  trusted:
-    address: "127.0.0.1:0"
-    forwardedHeaders:
-      trustedIPs: ["127.0.0.1/32"]
-providers:
-  providersThrottleDuration: 0s
-  file:
-    filename: ${JSON.stringify(dynamicFile)}
-log:
-  level: INFO
-  format: json
-`));
+  ({ sy } = await startWithDynamic(dynamic(backend.url), ['web', 'trusted'], trustedStaticConfig));
 });
 
 after(async () => {
@@ -90,16 +75,9 @@ after(async () => {
   await backend?.close();
 });
 
-function get(entryPoint: string, path: string, xff?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = xff === undefined ? {} : { 'x-forwarded-for': xff };
-    const req = request({ host: '127.0.0.1', port: sy.ports.get(entryPoint), path, headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+function get(entryPoint: string, path: string, xff?: string): Promise<Answer> {
+  const headers: Record<string, string> = xff === undefined ? {} : { 'x-forwarded-for': xff };
+  return send(sy.ports.get(entryPoint), { path, headers });
 }
 
 test('lets the TCP peer through when it is in sourceRange', async () => {
@@ -109,13 +87,13 @@ test('lets the TCP peer through when it is in sourceRange', async () => {
 test('answers 403 Forbidden to a peer outside sourceRange, whatever X-Forwarded-For claims', async () => {
   const res = await get('web', '/depth1', '203.0.113.7');
   assert.equal(res.status, 403);
-  assert.equal(res.body, 'Forbidden');
+  assert.equal(res.text(), 'Forbidden');
 });
 
 test('ignores X-Forwarded-For without an ipStrategy, even from a trusted peer', async () => {
   const res = await get('trusted', '/documentation', '203.0.113.7');
   assert.equal(res.status, 404, 'rejectStatusCode');
-  assert.equal(res.body, 'Not Found');
+  assert.equal(res.text(), 'Not Found');
 });
 
 test('honours a trusted peer\'s X-Forwarded-For at the configured depth', async () => {

@@ -4,8 +4,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { startBackend, type Backend } from './support/backends.ts';
+import { send, type Answer } from './support/http-client.ts';
 import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let backend: Backend;
@@ -40,21 +40,8 @@ after(async () => {
   await backend?.close();
 });
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: string;
-}
-
 function get(key: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: sy.ports.get('web'), path: '/', headers: { 'x-api-key': key }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return send(sy.ports.get('web'), { path: '/', headers: { 'x-api-key': key } });
 }
 
 test('answers 429 with Retry-After and X-Retry-In once the burst is used', async () => {
@@ -62,7 +49,7 @@ test('answers 429 with Retry-After and X-Retry-In once the burst is used', async
   assert.equal((await get('alice')).status, 200);
   const refused = await get('alice');
   assert.equal(refused.status, 429);
-  assert.equal(refused.body, 'Too Many Requests');
+  assert.equal(refused.text(), 'Too Many Requests');
   assert.equal(refused.headers['retry-after'], '3600');
   assert.match(String(refused.headers['x-retry-in']), /^(59m59\.\d+s|1h0m0s)$/);
 });

@@ -11,9 +11,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { startBackend, type Backend } from './support/backends.ts';
-import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
+import { send as sendTo, type Answer } from './support/http-client.ts';
+import { startWithDynamic, trustedStaticConfig, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let echo: Backend;
 let page: Backend;
@@ -212,26 +213,12 @@ before(async () => {
     res.writeHead(200, { 'content-length': String(Buffer.byteLength(html)) });
     res.end(html);
   });
-  ({ sy } = await startWithDynamic(dynamic(echo.url, page.url), ['web', 'trusted', 'edge'], (dynamicFile) => `
-entryPoints:
-  web:
-    address: "127.0.0.1:0"
-  trusted:
-    address: "127.0.0.1:0"
-    forwardedHeaders:
-      trustedIPs: ["127.0.0.1/32"]
+  ({ sy } = await startWithDynamic(dynamic(echo.url, page.url), ['web', 'trusted', 'edge'], (dynamicFile) => trustedStaticConfig(dynamicFile, `\
   edge:
     address: "127.0.0.1:0"
     http:
       middlewares: ["ep-prefix@file"]
-providers:
-  providersThrottleDuration: 0s
-  file:
-    filename: ${JSON.stringify(dynamicFile)}
-log:
-  level: INFO
-  format: json
-`));
+`)));
 });
 
 after(async () => {
@@ -246,12 +233,6 @@ interface Sent {
   readonly headers?: Record<string, string>;
 }
 
-interface Answer {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
 /** What the echo server received. */
 interface Seen {
   readonly server: string;
@@ -261,28 +242,14 @@ interface Seen {
 }
 
 function send(path: string, options: Sent = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port: sy.ports.get(options.entryPoint ?? 'web'),
-      method: options.method ?? 'GET',
-      path,
-      headers: options.headers ?? {},
-      agent: false,
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return sendTo(sy.ports.get(options.entryPoint ?? 'web'), { method: options.method, path, headers: options.headers });
 }
 
 /** Sends a request the echo server must answer, and returns what it received. */
 async function seenBy(path: string, options: Sent = {}): Promise<Seen> {
   const answer = await send(path, options);
-  assert.equal(answer.status, 200, `${path}: ${answer.body}`);
-  const seen = JSON.parse(answer.body) as Seen;
+  assert.equal(answer.status, 200, `${path}: ${answer.text()}`);
+  const seen = JSON.parse(answer.text()) as Seen;
   assert.equal(seen.server, 'echo');
   return seen;
 }
@@ -369,9 +336,9 @@ test('redirectScheme answers with the status for the method and the Location for
 
 test('redirectScheme writes the status text as the body', async () => {
   const r = await send('/rs/https/a');
-  assert.equal(r.body, 'Found');
+  assert.equal(r.text(), 'Found');
   assert.equal(r.headers['content-length'], '5');
-  assert.equal((await send('/rs/permanent/a')).body, 'Moved Permanently');
+  assert.equal((await send('/rs/permanent/a')).text(), 'Moved Permanently');
 });
 
 test('redirectScheme lets a request already on the target scheme and port through', async () => {
@@ -393,7 +360,7 @@ test('redirectRegex redirects a matching URL to its replacement and passes the r
   const moved = await send('/rr/old/page?x=1');
   assert.equal(moved.status, 301);
   assert.equal(moved.headers.location, `https://${webHost()}/rr/new/page?x=1`);
-  assert.equal(moved.body, 'Moved Permanently');
+  assert.equal(moved.text(), 'Moved Permanently');
 
   const posted = await send('/rr/old/form', { method: 'POST' });
   assert.equal(posted.status, 308);
@@ -432,10 +399,10 @@ test('encodedCharacters refuses the encoded characters its settings do not allow
     const r = await send(row.path);
     assert.equal(r.status, row.status, row.path);
     if (row.url === undefined) {
-      assert.equal(r.body, '', row.path);
+      assert.equal(r.text(), '', row.path);
       assert.equal(r.headers['content-length'], '0', row.path);
     } else {
-      assert.equal((JSON.parse(r.body) as Seen).url, row.url, row.path);
+      assert.equal((JSON.parse(r.text()) as Seen).url, row.url, row.path);
     }
   }
 });
@@ -449,7 +416,7 @@ test('contentType adds a detected Content-Type only when autoDetect is not off',
   for (const row of rows) {
     const r = await send(row.path);
     assert.equal(r.status, 200, row.path);
-    assert.equal(r.body, html, row.path);
+    assert.equal(r.text(), html, row.path);
     assert.equal(r.headers['content-type'], row.contentType, row.path);
   }
 });

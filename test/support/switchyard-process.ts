@@ -123,6 +123,29 @@ log:
 ${extra}`;
 }
 
+/**
+ * A static configuration with two entry points on port 0: `web`, which trusts no peer, and
+ * `trusted`, which keeps the X-Forwarded-* headers 127.0.0.1 (the tests' client) sends.
+ * `moreEntryPoints` is YAML for further entry points, indented as `web` is.
+ */
+export function trustedStaticConfig(dynamicFile: string, moreEntryPoints = ''): string {
+  return `entryPoints:
+  web:
+    address: "127.0.0.1:0"
+  trusted:
+    address: "127.0.0.1:0"
+    forwardedHeaders:
+      trustedIPs: ["127.0.0.1/32"]
+${moreEntryPoints}providers:
+  providersThrottleDuration: 0s
+  file:
+    filename: ${JSON.stringify(dynamicFile)}
+log:
+  level: INFO
+  format: json
+`;
+}
+
 /** Listens on 127.0.0.1 port 0 and returns the port. */
 export async function listenOnLoopback(server: import('node:net').Server): Promise<number> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
