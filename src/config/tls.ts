@@ -20,8 +20,9 @@ export const tlsCertificateSchema = configObject({
 /** `clientAuth` of TLS options (mTLS towards clients). */
 export const clientAuthSchema = configObject({
   caFiles: stringList().optional(),
+  /** Unset: RequireAndVerifyClientCert when caFiles are given, else NoClientCert (Traefik). */
   clientAuthType: oneOf(['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert',
-    'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert']).default('NoClientCert'),
+    'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert']).optional(),
 });
 
 /** `tls.options.<name>`. */
