@@ -17,6 +17,9 @@ function connection(socket: Socket): TcpConnection {
   const address = socket.remoteAddress ?? '';
   return {
     remoteAddress: address.startsWith('::ffff:') ? address.slice(7) : address,
+    remotePort: socket.remotePort ?? 0,
+    localAddress: socket.localAddress ?? '',
+    localPort: socket.localPort ?? 0,
     socket,
     close: () => socket.destroy(),
     onClose: (listener) => void socket.once('close', listener),
