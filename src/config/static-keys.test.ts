@@ -10,7 +10,7 @@ test('keys Traefik knows but Switchyard does not support yet are warnings; start
   assert.ok(loaded.config);
   const warnings = loaded.diagnostics.filter((d) => d.severity === 'warning');
   assert.deepEqual(warnings.map((d) => d.path).sort(),
-    ['certificatesResolvers', 'metrics.datadog', 'providers.docker', 'tracing']);
+    ['metrics.datadog', 'providers.docker', 'tracing']);
   const docker = warnings.find((d) => d.path === 'providers.docker')!;
   assert.equal(docker.code, 'STATIC_KEY_NOT_SUPPORTED');
   assert.match(docker.message, /not supported by Switchyard yet; ignored/);

@@ -9,7 +9,7 @@ import { makeDiagnostic, type ConfigPath, type Locate } from './issue-diagnostic
 
 /** Paths of unsupported keys; `*` stands for any name (an entry point's, a resolver's). */
 export const unsupportedStaticKeys: readonly (readonly string[])[] = [
-  ['tracing'], ['experimental'], ['certificatesResolvers'], ['hostResolver'], ['pilot'], ['hub'],
+  ['tracing'], ['experimental'], ['hostResolver'], ['pilot'], ['hub'],
   ['spiffe'], ['ocsp'],
   ['providers', 'docker'], ['providers', 'swarm'], ['providers', 'consulCatalog'], ['providers', 'nomad'],
   ['providers', 'ecs'], ['providers', 'consul'], ['providers', 'etcd'], ['providers', 'redis'],

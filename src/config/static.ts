@@ -1,7 +1,7 @@
 /**
  * Traefik v3's static configuration as Switchyard reads it: entry points, providers, API,
- * ping, logs, metrics and transports, with Traefik's defaults (durations in ms) and its
- * "effective configuration" rules applied:
+ * ping, logs, metrics, transports and ACME certificate resolvers, with Traefik's defaults
+ * (durations in ms) and its "effective configuration" rules applied:
  *  - no entry point configured → `http` on `:80`;
  *  - `api.insecure`, or ping / Prometheus metrics on entry point `traefik` → `traefik` on
  *    `:8080` when not defined.
@@ -14,6 +14,7 @@ import { configObject, isPlainObject } from './config-object.ts';
 import type { DeepReadonly } from './deep-readonly.ts';
 import { issuesToDiagnostics, makeDiagnostic, type Locate } from './issue-diagnostics.ts';
 import { describeValue } from './issue-codes.ts';
+import { certificatesResolversSchema } from './static-acme.ts';
 import { apiSchema, metricsSchema, pingSchema } from './static-api.ts';
 import { entryPointSchema, type EntryPointConfig } from './static-entry-points.ts';
 import { accessLogSchema, logSchema } from './static-logs.ts';
@@ -25,6 +26,7 @@ import { stripUnsupportedStaticKeys } from './static-unsupported-keys.ts';
 
 export type { EntryPointConfig, ListenAddress } from './static-entry-points.ts';
 export { parseListenAddress } from './static-entry-points.ts';
+export type { AcmeConfig, AcmeKeyType, CertificatesResolverConfig } from './static-acme.ts';
 export type { ApiConfig, MetricsConfig, PingConfig, PrometheusConfig } from './static-api.ts';
 export type { AccessLogConfig, LogConfig } from './static-logs.ts';
 export type {
@@ -50,6 +52,7 @@ const staticShape = {
   serversTransport: staticServersTransportSchema.prefault({}),
   tcpServersTransport: staticTcpServersTransportSchema.prefault({}),
   core: coreSchema.prefault({}),
+  certificatesResolvers: certificatesResolversSchema.default({}),
 };
 
 /** The static configuration schema (before Traefik's effective-configuration rules). */
