@@ -2,6 +2,13 @@
  * Forwarding one request to one server over an undici pool, with the `dispatch` handler API:
  * bodies stream both ways with backpressure, upgrades (WebSocket) become a spliced pair of
  * sockets, and every failure becomes a ProxyError answered in one place.
+ *
+ * The same code speaks HTTP/1.1 and HTTP/2 to servers (the pool decides, upstream-pools.ts):
+ * the Host header becomes `:authority` on HTTP/2 (passHostHeader keeps Traefik's meaning),
+ * response heads arrive as raw pairs (HTTP/1.1) or a header object (HTTP/2), and the server's
+ * trailers (gRPC's grpc-status) are relayed either way. `TE: trailers` is forwarded, as Go's
+ * ReverseProxy does (gRPC servers expect it); every other hop-by-hop field is dropped.
+ * Request trailers are not relayed: undici cannot send them (Traefik relays them).
  */
 import type { Duplex } from 'node:stream';
 import type { Dispatcher, Pool } from 'undici';
@@ -51,8 +58,16 @@ export function outgoingHeaders(exchange: Exchange, target: ServerTarget, option
   let extra: Set<string> | null = null;
   const out: string[] = [];
   let xff: string | undefined;
+  let host: string | undefined;
+  let authority: string | undefined;
+  let teTrailers = false;
   for (let i = 0; i < n; i += 2) {
     const k = src[i]!;
+    // HTTP/2 pseudo-headers never travel as fields; `:authority` stands in for a missing Host.
+    if (k.charCodeAt(0) === 58 /* : */) {
+      if (k === ':authority') authority = src[i + 1]!;
+      continue;
+    }
     // Only names of these lengths can need special handling; the rest are copied without
     // lower-casing (most headers of most requests).
     if (!specialLength[k.length]) {
@@ -65,25 +80,43 @@ export function outgoingHeaders(exchange: Exchange, target: ServerTarget, option
       if (t !== null) for (const x of t) (extra ??= new Set()).add(x);
       continue;
     }
+    if (lower === 'te') {
+      if (hasToken(src[i + 1]!, 'trailers')) teTrailers = true;
+      continue;
+    }
     if (isHopByHop(lower) || lower === 'expect') continue;
     if (lower === 'x-forwarded-for') {
       xff = xff === undefined ? src[i + 1]! : `${xff}, ${src[i + 1]!}`;
       continue;
     }
     if (lower === 'host') {
-      if (options.passHostHeader) out.push('host', src[i + 1]!);
+      host ??= src[i + 1]!;
       continue;
     }
     out.push(k, src[i + 1]!);
   }
   if (!options.passHostHeader) out.push('host', target.host);
+  else if ((host ?? authority) !== undefined) out.push('host', (host ?? authority)!);
   if (options.notAppendXForwardedFor) {
     if (xff !== undefined) out.push('X-Forwarded-For', xff);
   } else {
     const ip = exchange.request.remoteAddress;
     out.push('X-Forwarded-For', xff === undefined ? ip : `${xff}, ${ip}`);
   }
-  return extra === null ? out : dropNamed(out, extra);
+  const kept = extra === null ? out : dropNamed(out, extra);
+  // Go's ReverseProxy keeps `TE: trailers` even though TE is hop-by-hop (gRPC needs it).
+  if (teTrailers) kept.push('te', 'trailers');
+  return kept;
+}
+
+/** True when a comma-separated header value lists `token` (case-insensitive). */
+function hasToken(value: string, token: string): boolean {
+  for (const part of value.split(',')) {
+    const t = part.trim();
+    const semi = t.indexOf(';');
+    if ((semi < 0 ? t : t.slice(0, semi).trim()).toLowerCase() === token) return true;
+  }
+  return false;
 }
 
 /** Lengths of the header names outgoingHeaders must look at (hop-by-hop, Expect, Host, XFF). */
@@ -108,10 +141,22 @@ function outgoingPath(exchange: Exchange, target: ServerTarget): string {
   return `${p}?${query}`;
 }
 
-/** Response headers from raw buffers, hop-by-hop headers removed. */
+/**
+ * Response headers as raw pairs, hop-by-hop headers removed. HTTP/1.1 heads come as raw
+ * name/value pairs (Buffers); HTTP/2 heads as Node's header object (`set-cookie` an array).
+ */
 function responseHeaders(raw: unknown, keepUpgrade = false): string[] {
   const out: string[] = [];
-  if (!Array.isArray(raw)) return out;
+  if (!Array.isArray(raw)) {
+    if (raw === null || typeof raw !== 'object') return out;
+    for (const [name, value] of Object.entries(raw as Record<string, string | string[] | undefined>)) {
+      if (value === undefined || name.charCodeAt(0) === 58 /* : */) continue;
+      if (isHopByHop(name) || name === 'connection') continue;
+      if (Array.isArray(value)) for (const v of value) out.push(name, v);
+      else out.push(name, String(value));
+    }
+    return out;
+  }
   let extra: Set<string> | null = null;
   for (let i = 0; i < raw.length; i += 2) {
     const k = String(raw[i]);

@@ -56,10 +56,10 @@ export interface LoadBalancerDeps extends ServiceStateDeps {
  */
 export function unsupportedLoadBalancerFeatures(config: LoadBalancerService): string[] {
   const out: string[] = [];
-  if (config.healthCheck?.mode === 'grpc') out.push('healthCheck mode grpc (needs HTTP/2 to servers)');
   for (const s of config.servers) {
     const scheme = s.url.slice(0, s.url.indexOf(':')).toLowerCase();
-    if (scheme !== 'http' && scheme !== 'https') out.push(`server scheme ${scheme}`);
+    // h2c: HTTP/2 with prior knowledge over cleartext, as Traefik's `h2c://` servers.
+    if (scheme !== 'http' && scheme !== 'https' && scheme !== 'h2c') out.push(`server scheme ${scheme}`);
   }
   return out;
 }
@@ -67,11 +67,12 @@ export function unsupportedLoadBalancerFeatures(config: LoadBalancerService): st
 /** Parses a server URL into what the proxy needs. Throws on a URL validation let through (a bug). */
 export function serverOrigin(url: string): { origin: string; address: string; host: string; path: string } {
   const u = new URL(url);
-  const port = u.port !== '' ? u.port : u.protocol === 'https:' ? '443' : '80';
+  const protocol = u.protocol.toLowerCase();
+  const port = u.port !== '' ? u.port : protocol === 'https:' ? '443' : '80';
   const address = `${u.hostname}:${port}`;
   // `host` is the authority as written (port only when given): the Host header Traefik sends
-  // when passHostHeader is false.
-  return { origin: `${u.protocol}//${address}`, address, host: u.host, path: u.pathname };
+  // when passHostHeader is false. (`h2c:` is not a special scheme for URL: its path may be ''.)
+  return { origin: `${protocol}//${address}`, address, host: u.host, path: u.pathname === '' ? '/' : u.pathname };
 }
 
 /** One server of a built loadBalancer. */

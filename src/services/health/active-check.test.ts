@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { healthCheckSchema } from '../../config/http-services.ts';
 import { createManualClock, type ManualClock } from '../../lib/manual-clock.ts';
 import { createUpstreamPools, defaultTransport, type UpstreamPools } from '../../proxy/upstream-pools.ts';
-import { grpcNotImplemented, startActiveHealthCheck, type ActiveHealthCheck } from './active-check.ts';
+import { startActiveHealthCheck, type ActiveHealthCheck } from './active-check.ts';
 import { createHealthRegistry, type HealthRegistry, type HealthStatus, type ServerHealth } from './server-health.ts';
 
 /** A real server on 127.0.0.1; `status` is what it answers; `held` keeps requests unanswered. */
@@ -380,12 +380,14 @@ test('probeAll probes every server now and the schedule continues from there', a
   }
 });
 
-test('mode grpc fails every probe with the not-implemented reason', async () => {
+test('mode grpc with a scheme it cannot speak fails every probe with the configuration problem', async () => {
   const h = harness('http://127.0.0.1:1');
   try {
-    h.start({ mode: 'grpc', interval: '10s' });
-    assert.deepEqual(await h.advanceToProbe(10_000), { url: 'http://127.0.0.1:1', ok: false, reason: grpcNotImplemented, at: 10_000 });
-    assert.equal(h.health.reason, 'grpc health checks need HTTP/2 (not implemented yet)');
+    h.start({ mode: 'grpc', scheme: 'ftp', interval: '10s' });
+    assert.deepEqual(await h.advanceToProbe(10_000), {
+      url: 'http://127.0.0.1:1', ok: false, reason: 'health check scheme ftp is not http, h2c or https (grpc mode)', at: 10_000,
+    });
+    assert.equal(h.health.status, 'DOWN');
     assert.equal(h.pools.size, 0);
   } finally {
     await h.dispose();

@@ -6,13 +6,16 @@
  * The schedule and the counts live on the ServerHealth records (HealthCheckState): a reload
  * stops this checker and starts a new one for the same records, and a server's next probe stays
  * due at its last probe + interval, so frequent reloads do not postpone probes.
+ *
+ * `mode: http` probes with http-probe.ts, `mode: grpc` with grpc-probe.ts (grpc.health.v1 Check,
+ * SERVING = up); both go through the service's pools and servers transport.
  */
-import type { Dispatcher } from 'undici';
 import type { HealthCheckConfig } from '../../config/http-services.ts';
 import { formatDuration } from '../../config/duration.ts';
 import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import type { TransportSettings, UpstreamPools } from '../../proxy/upstream-pools.ts';
-import { resolveProbeTarget, sendHttpProbe, type ProbeOutcome, type ProbeTarget } from './http-probe.ts';
+import { grpcProbeTransport, resolveGrpcProbeTarget, sendGrpcProbe } from './grpc-probe.ts';
+import { resolveProbeTarget, sendHttpProbe, type ProbeOutcome } from './http-probe.ts';
 import type { HealthStatus, ServerHealth } from './server-health.ts';
 
 export interface ActiveHealthCheckOptions {
@@ -43,15 +46,13 @@ export interface ActiveHealthCheck {
   probeAll(): Promise<void>;
 }
 
-/** Why every probe of a `mode: grpc` check fails in this build. */
-export const grpcNotImplemented = 'grpc health checks need HTTP/2 (not implemented yet)';
-
 interface Slot {
   readonly url: string;
   readonly health: ServerHealth;
-  /** The probe target, or why this server cannot be probed. */
-  readonly target: ProbeTarget | string;
-  readonly pool: Dispatcher | undefined;
+  /** Sends one probe of this server (never rejects). */
+  readonly send: (signal: AbortSignal) => Promise<ProbeOutcome>;
+  /** Gives back the pool the probes use. */
+  readonly release: () => void;
   timer: TimerHandle | undefined;
   deadline: TimerHandle | undefined;
   controller: AbortController | undefined;
@@ -61,22 +62,50 @@ interface Slot {
   unsubscribe: () => void;
 }
 
+/** How one server is probed under `config`, holding the pool it needs until released. */
+function prober(url: string, options: ActiveHealthCheckOptions): Pick<Slot, 'send' | 'release'> {
+  const { config, pools } = options;
+  const fails = (reason: string): Pick<Slot, 'send' | 'release'> => ({ send: () => Promise.resolve({ ok: false, reason }), release: () => undefined });
+  switch (config.mode) {
+    case 'http': {
+      const target = resolveProbeTarget(url, config);
+      if (typeof target === 'string') return fails(target);
+      const { transport } = options;
+      const pool = pools.acquire(target.origin, transport);
+      return {
+        send: (signal) => sendHttpProbe({ target, pool, config, pools, transport, signal }),
+        release: () => pools.release(target.origin, transport),
+      };
+    }
+    case 'grpc': {
+      const target = resolveGrpcProbeTarget(url, config);
+      if (typeof target === 'string') return fails(target);
+      const transport = grpcProbeTransport(options.transport);
+      const pool = pools.acquire(target.origin, transport);
+      return {
+        send: (signal) => sendGrpcProbe({ target, pool, config, transport, signal }),
+        release: () => pools.release(target.origin, transport),
+      };
+    }
+    default: {
+      const never: never = config.mode;
+      throw new Error(`unknown health check mode ${String(never)}`);
+    }
+  }
+}
+
 /** Starts probing; the first probe of a server is one interval after the first check of it started. */
 export function startActiveHealthCheck(options: ActiveHealthCheckOptions): ActiveHealthCheck {
-  const { config, clock, pools, transport } = options;
+  const { config, clock } = options;
   const unhealthyInterval = config.unhealthyInterval ?? config.interval;
   const timeoutReason = `timed out after ${formatDuration(config.timeout)}`;
   let stopped = false;
 
-  const slots: Slot[] = options.servers.map(({ url, health }) => {
-    const target = config.mode === 'grpc' ? grpcNotImplemented : resolveProbeTarget(url, config);
-    const pool = typeof target === 'string' ? undefined : pools.acquire(target.origin, transport);
-    return {
-      url, health, target, pool,
-      timer: undefined, deadline: undefined, controller: undefined, inFlight: undefined,
-      settling: false, unsubscribe: () => undefined,
-    };
-  });
+  const slots: Slot[] = options.servers.map(({ url, health }) => ({
+    url, health, ...prober(url, options),
+    timer: undefined, deadline: undefined, controller: undefined, inFlight: undefined,
+    settling: false, unsubscribe: () => undefined,
+  }));
 
   const intervalFor = (status: HealthStatus): number => (status === 'UP' ? config.interval : unhealthyInterval);
 
@@ -99,11 +128,6 @@ export function startActiveHealthCheck(options: ActiveHealthCheckOptions): Activ
     }, delay);
   }
 
-  function probe(slot: Slot, signal: AbortSignal): Promise<ProbeOutcome> {
-    if (typeof slot.target === 'string') return Promise.resolve({ ok: false, reason: slot.target });
-    return sendHttpProbe({ target: slot.target, pool: slot.pool!, config, pools, transport, signal });
-  }
-
   /** Starts a probe of `slot` unless one is in flight; the promise never rejects on probe failures. */
   function begin(slot: Slot): Promise<void> {
     if (slot.inFlight !== undefined) return slot.inFlight;
@@ -113,7 +137,7 @@ export function startActiveHealthCheck(options: ActiveHealthCheckOptions): Activ
     const startedAt = clock.now();
     slot.controller = controller;
     slot.deadline = clock.setTimeout(() => controller.abort(new Error(timeoutReason)), config.timeout);
-    const done = probe(slot, controller.signal).then((outcome) => {
+    const done = slot.send(controller.signal).then((outcome) => {
       clock.clearTimeout(slot.deadline);
       slot.deadline = undefined;
       slot.controller = undefined;
@@ -181,7 +205,7 @@ export function startActiveHealthCheck(options: ActiveHealthCheckOptions): Activ
         slot.deadline = undefined;
         slot.controller?.abort(new Error('health check stopped'));
         slot.unsubscribe();
-        if (typeof slot.target !== 'string') pools.release(slot.target.origin, transport);
+        slot.release();
       }
     },
     async probeAll() {

@@ -68,15 +68,23 @@ test('resolves path as a reference relative to the server URL, then scheme and p
   assert.equal(https.origin, 'https://a.example:443');
 });
 
-test('refuses an absolute path and a scheme other than http or https', () => {
+test('refuses an absolute path and a scheme other than http, https or h2c', () => {
   assert.equal(
     resolveProbeTarget('http://10.0.0.1', healthCheckSchema.parse({ path: 'http://other/health' })),
     'health check path http://other/health is an absolute URL; expected a path relative to the server URL',
   );
   assert.equal(
     resolveProbeTarget('http://10.0.0.1', healthCheckSchema.parse({ scheme: 'ftp' })),
-    'health check scheme ftp is not http or https',
+    'health check scheme ftp is not http, https or h2c',
   );
+});
+
+test('an h2c server, or the h2c scheme, is probed over cleartext HTTP/2', () => {
+  const own = resolveProbeTarget('h2c://10.0.0.1:50051/api', healthCheckSchema.parse({ path: '/health' })) as ProbeTarget;
+  assert.equal(own.url.href, 'h2c://10.0.0.1:50051/health');
+  assert.equal(own.origin, 'h2c://10.0.0.1:50051');
+  const forced = resolveProbeTarget('http://10.0.0.1', healthCheckSchema.parse({ path: '/health', scheme: 'h2c' })) as ProbeTarget;
+  assert.equal(forced.origin, 'h2c://10.0.0.1:80');
 });
 
 test('sends the method, path and query, Host and headers the configuration names', async () => {

@@ -1,6 +1,7 @@
 /**
  * One HTTP health probe (reference §6.1): where it goes, what it sends, which redirects it
  * follows, and a precise sentence saying how it went. Scheduling is active-check.ts's job.
+ * `h2c://` servers are probed over HTTP/2 with prior knowledge, as Traefik's transport does.
  */
 import type { Dispatcher } from 'undici';
 import type { HealthCheckConfig } from '../../config/http-services.ts';
@@ -38,14 +39,25 @@ export function resolveProbeTarget(serverUrl: string, config: HealthCheckConfig)
   }
   if (config.scheme !== undefined && config.scheme !== '') {
     const scheme = config.scheme.toLowerCase();
-    if (scheme !== 'http' && scheme !== 'https') return `health check scheme ${config.scheme} is not http or https`;
-    url.protocol = `${scheme}:`;
+    if (!probeSchemes.has(scheme)) return `health check scheme ${config.scheme} is not http, https or h2c`;
+    url = withScheme(url, scheme);
   }
   if (config.port !== 0) url.port = String(config.port);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return `cannot probe ${url.href}: scheme ${url.protocol.slice(0, -1)} is not http or https`;
+  if (!probeSchemes.has(url.protocol.slice(0, -1))) {
+    return `cannot probe ${url.href}: scheme ${url.protocol.slice(0, -1)} is not http, https or h2c`;
   }
   return { url, origin: originOf(url) };
+}
+
+/** Schemes a probe can use; `h2c` is HTTP/2 over cleartext (the pool speaks it). */
+const probeSchemes: ReadonlySet<string> = new Set(['http', 'https', 'h2c']);
+
+/**
+ * `url` with another scheme. (URL's protocol setter refuses to switch between special schemes
+ * like http and non-special ones like h2c, so the URL is rebuilt.)
+ */
+export function withScheme(url: URL, scheme: string): URL {
+  return new URL(`${scheme}://${url.host}${url.pathname === '' ? '/' : url.pathname}${url.search}`);
 }
 
 /**
@@ -53,7 +65,7 @@ export function resolveProbeTarget(serverUrl: string, config: HealthCheckConfig)
  * serverOrigin gives, so probes share the service's pools. (Not imported from there: the load
  * balancer will import the health checks, and the cycle would drag its whole graph in here.)
  */
-function originOf(url: URL): string {
+export function originOf(url: URL): string {
   const port = url.port !== '' ? url.port : url.protocol === 'https:' ? '443' : '80';
   return `${url.protocol}//${url.hostname}:${port}`;
 }
@@ -162,7 +174,7 @@ function statusOutcome(where: string, status: number, expected: number): ProbeOu
 }
 
 /** Words for a failed exchange, by the stable codes of Node and undici errors. */
-function describeError(err: unknown, transport: TransportSettings): string {
+export function describeError(err: unknown, transport: TransportSettings): string {
   const e = err as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
   switch (code) {
