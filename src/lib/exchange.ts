@@ -9,14 +9,23 @@
  * wire gave them (no per-request object building); lookups are case-insensitive scans, which are
  * faster than building a map for the 5–20 headers a request usually has.
  */
+import type { X509Certificate } from 'node:crypto';
 import type { Duplex, Readable } from 'node:stream';
 
 /** TLS facts of the downstream connection, when it is TLS. */
 export interface TlsFacts {
+  /** `TLSv1.2`, `TLSv1.3`. */
   readonly version: string;
+  /** OpenSSL's name of the negotiated cipher suite. */
   readonly cipher: string;
+  /** The SNI the client sent, lower-cased ('' when none). */
   readonly serverName: string;
+  /** The negotiated ALPN protocol ('' when none). */
   readonly alpn: string;
+  /** The TLS options (qualified name) the connection was accepted with. */
+  readonly options?: string;
+  /** The client's certificate chain, leaf first; empty when it sent none. */
+  readonly peerCertificates?: readonly X509Certificate[];
 }
 
 /**

@@ -6,7 +6,7 @@ import { listenWithAcceptors } from './acceptors.ts';
 
 test('every connection of a burst reaches the one HTTP server through the listening sockets', async () => {
   const http = createServer((_req, res) => res.end('ok'));
-  const acceptors = await listenWithAcceptors(http, '127.0.0.1', 0, 8);
+  const acceptors = await listenWithAcceptors((s) => http.emit('connection', s), '127.0.0.1', 0, 8);
   try {
     const burst = 200;
     const replies = await Promise.all(Array.from({ length: burst }, () => new Promise<string>((resolve, reject) => {
@@ -23,7 +23,7 @@ test('every connection of a burst reaches the one HTTP server through the listen
 
 test('closing stops accepting new connections', async () => {
   const http = createServer((_req, res) => res.end('ok'));
-  const acceptors = await listenWithAcceptors(http, '127.0.0.1', 0, 4);
+  const acceptors = await listenWithAcceptors((s) => http.emit('connection', s), '127.0.0.1', 0, 4);
   acceptors.close();
   await new Promise((r) => setImmediate(r));
   const refused = await new Promise<boolean>((resolve) => {

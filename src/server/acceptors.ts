@@ -1,5 +1,5 @@
 /**
- * Several listening sockets on one port (SO_REUSEPORT), all feeding one HTTP server.
+ * Several listening sockets on one port (SO_REUSEPORT), all feeding one connection handler.
  *
  * Node 24's event loop accepts ONE connection per listening socket per turn (seen with strace:
  * exactly one accept4 per epoll_pwait). Under load a turn takes milliseconds, so a burst of 500
@@ -7,12 +7,11 @@
  * new connections over every socket bound with SO_REUSEPORT, so N sockets accept N per turn.
  */
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import type { Server as HttpServer } from 'node:http';
 
 export interface Acceptors {
   readonly host: string;
   readonly port: number;
-  /** Stops accepting; connections already accepted are the HTTP server's to close. */
+  /** Stops accepting; connections already accepted are the handler's to close. */
   close(): void;
 }
 
@@ -34,16 +33,15 @@ function listenOne(server: NetServer, host: string, port: number, reusePort: boo
 
 /**
  * Opens `count` listening sockets on host:port (port 0: the first picks one, the rest join it)
- * and hands every accepted connection to `http`. Falls back to one socket where the platform
- * has no SO_REUSEPORT.
+ * and hands every accepted connection to `onConnection`. Falls back to one socket where the
+ * platform has no SO_REUSEPORT.
  */
-export async function listenWithAcceptors(http: HttpServer, host: string, port: number, count = defaultAcceptorCount): Promise<Acceptors> {
+export async function listenWithAcceptors(onConnection: (socket: Socket) => void, host: string, port: number, count = defaultAcceptorCount): Promise<Acceptors> {
   const servers: NetServer[] = [];
-  const onConnection = (socket: Socket): void => {
-    http.emit('connection', socket);
-  };
   const open = (): NetServer => {
-    const s = createServer(onConnection);
+    // Half-open: a TCP client that finishes sending still gets the server's answer (Traefik's
+    // half-close); node:http handles half-open sockets itself.
+    const s = createServer({ allowHalfOpen: true }, onConnection);
     servers.push(s);
     return s;
   };

@@ -3,7 +3,6 @@
  * RuntimeConfig and yields the handlers the entry points dispatch through. A service or router
  * that cannot be built is disabled with a diagnostic; everything else goes live.
  */
-import { readFileSync } from 'node:fs';
 import type { HttpMiddleware, HttpService } from '../config/dynamic.ts';
 import type { Diagnostic, SourceLocation } from '../config/diagnostics.ts';
 import type { StaticServersTransportConfig } from '../config/static-transports.ts';
@@ -13,6 +12,7 @@ import type { Exchange, Handler, RequestHead } from '../lib/exchange.ts';
 import { qualifyName, splitQualifiedName } from '../lib/qualified-name.ts';
 import { buildMiddleware } from '../middlewares/registry.ts';
 import { MiddlewareConfigError, type Middleware } from '../middlewares/middleware.ts';
+import { describeProblems, resolveServersTransport, transportProblems, unusableTransport } from '../proxy/servers-transport.ts';
 import { defaultTransport, type TransportSettings, type UpstreamPools } from '../proxy/upstream-pools.ts';
 import { createHttpRouteTable } from '../rules/route-table.ts';
 import type { BuiltService } from '../services/built-service.ts';
@@ -39,8 +39,16 @@ export interface EntryPointRoutes {
 }
 
 export interface BuiltState {
-  readonly entryPoints: ReadonlyMap<string, EntryPointRoutes>;
+  /** Per entry point: the routers for plain connections, and those with `tls` for TLS ones. */
+  readonly entryPoints: ReadonlyMap<string, { readonly plain?: EntryPointRoutes; readonly tls?: EntryPointRoutes }>;
   readonly services: ReadonlyMap<string, BuiltService>;
+  /**
+   * Traefik's domain-fronting check (snicheck): true when a request's Host maps to other TLS
+   * options than its connection's SNI on that entry point, so it is answered 421 and a client
+   * cannot reach a host with stricter options over a laxer connection. Set by the caller that
+   * owns the TLS material.
+   */
+  tlsMisdirected?: (entryPoint: string, host: string, serverName: string) => boolean;
   dispose(): void;
 }
 
@@ -73,18 +81,14 @@ function parseFieldPath(text: string): (string | number)[] {
   return out;
 }
 
-/** The transport services use when they name none: `default@internal`, from static `serversTransport`. */
+/**
+ * The transport services use when they name none: `default@internal`, from static
+ * `serversTransport`. A static section that cannot be used (unreadable rootCAs, spiffe) gives a
+ * stand-in whose problems transportFor reports on every service that relies on it.
+ */
 export function staticDefaultTransport(config: StaticServersTransportConfig): TransportSettings {
-  const t = config.forwardingTimeouts;
-  return {
-    name: 'default@internal',
-    dialTimeoutMs: t.dialTimeout,
-    responseHeaderTimeoutMs: t.responseHeaderTimeout,
-    idleConnTimeoutMs: t.idleConnTimeout,
-    insecureSkipVerify: config.insecureSkipVerify,
-    serverName: '',
-    rootCAs: (config.rootCAs ?? []).map(readCertificate),
-  };
+  const r = resolveServersTransport('default@internal', config);
+  return r.ok ? r.settings : unusableTransport('default@internal', r.problems);
 }
 
 /** Builds every enabled router and the services and middlewares they use. */
@@ -96,20 +100,23 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
   const building = new Set<string>();
 
   const transportFor = (serviceProvider: string, name: string | undefined): TransportSettings => {
-    if (name === undefined || name === '') return deps.defaultTransport ?? defaultTransport;
-    const q = qualifyName(name, serviceProvider);
+    const q = name === undefined || name === '' ? 'default@internal' : qualifyName(name, serviceProvider);
+    if (q === 'default@internal') {
+      const t = deps.defaultTransport ?? defaultTransport;
+      const problems = transportProblems(t);
+      if (problems !== undefined) {
+        throw new Error(`the default servers transport (static serversTransport) cannot be used: ${describeProblems(problems, 'serversTransport.')}`);
+      }
+      return t;
+    }
     const item = runtime.http.serversTransports.get(q);
     if (item?.config == null) throw new Error(`serversTransport "${q}" does not exist`);
-    const t = item.config.forwardingTimeouts;
-    return {
-      name: q,
-      dialTimeoutMs: t.dialTimeout,
-      responseHeaderTimeoutMs: t.responseHeaderTimeout,
-      idleConnTimeoutMs: t.idleConnTimeout,
-      insecureSkipVerify: item.config.insecureSkipVerify,
-      serverName: item.config.serverName ?? '',
-      rootCAs: (item.config.rootCAs ?? []).map(readCertificate),
-    };
+    if (item.status === 'disabled') throw new Error(`servers transport "${q}" is disabled: ${item.errors.join('; ')}`);
+    const r = resolveServersTransport(q, item.config);
+    if (r.ok) return r.settings;
+    // The transport itself is wrong: say so on it, at each field's line, then on the service.
+    for (const p of r.problems) disable(item, p.code, `http.serversTransports.${localName(q)}.${p.field}`, p.message);
+    throw new Error(`servers transport "${q}" cannot be used: ${describeProblems(r.problems, '')}`);
   };
 
   /** Returns the built service (with its service-level middlewares), or null if it cannot be built. */
@@ -301,13 +308,6 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
   const perEntryPoint = new Map<string, { name: string; priority: number; precedence: number; matcher: HttpRequestMatcher; value: Handler }[]>();
   for (const router of runtime.http.routers.values()) {
     if (router.status === 'disabled' || router.matcher === null) continue;
-    if (router.config?.tls !== undefined) {
-      // A router with `tls` only answers on TLS connections; serving it over plain HTTP would
-      // expose what the user meant to protect. TLS termination comes with the TLS work.
-      disable(router, 'ROUTER_FEATURE_NOT_IMPLEMENTED', `http.routers.${localName(router.name)}.tls`,
-        'not implemented yet in Switchyard: TLS routers (the router is not served)');
-      continue;
-    }
     const svc = serviceBuilt(router.service)?.handler ?? null;
     if (svc === null) {
       const why = runtime.http.services.get(router.service)?.errors.join('; ') ?? 'not built';
@@ -330,9 +330,13 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
       exchange.log.routerName = routerName;
       return inner(exchange);
     };
+    // A router with `tls` answers only on TLS connections, one without only on plain ones
+    // (Traefik): serving a TLS router over plain HTTP would expose what the user protected.
+    const tlsRouter = router.config?.tls !== undefined;
     for (const ep of router.using) {
-      let list = perEntryPoint.get(ep);
-      if (list === undefined) perEntryPoint.set(ep, (list = []));
+      const key = tlsRouter ? `${ep}\u0000tls` : ep;
+      let list = perEntryPoint.get(key);
+      if (list === undefined) perEntryPoint.set(key, (list = []));
       list.push({ name: router.name, priority: router.priority, precedence: router.precedence, matcher: router.matcher, value: named });
     }
   }
@@ -349,8 +353,13 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
     }
   }
 
-  const entryPoints = new Map<string, EntryPointRoutes>();
-  for (const [ep, routes] of perEntryPoint) entryPoints.set(ep, createHttpRouteTable(routes));
+  const entryPoints = new Map<string, { plain?: EntryPointRoutes; tls?: EntryPointRoutes }>();
+  for (const [key, routes] of perEntryPoint) {
+    const tls = key.endsWith('\u0000tls');
+    const ep = tls ? key.slice(0, -4) : key;
+    const tables = entryPoints.get(ep) ?? {};
+    entryPoints.set(ep, tls ? { ...tables, tls: createHttpRouteTable(routes) } : { ...tables, plain: createHttpRouteTable(routes) });
+  }
 
   return {
     entryPoints,
@@ -365,11 +374,6 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
 /** Diagnostic paths name items as the provider wrote them (`http.services.app`), like the parser. */
 function localName(qualified: string): string {
   return splitQualifiedName(qualified).name;
-}
-
-/** A rootCAs entry is PEM text or a path to a PEM file, as in Traefik. */
-function readCertificate(entry: string): string {
-  return entry.includes('-----BEGIN') ? entry : readFileSync(entry, 'utf8');
 }
 
 function wrapWithMiddlewares(handler: Handler, qualifiedNames: readonly string[], buildOne: (q: string) => Middleware): Handler {

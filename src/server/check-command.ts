@@ -17,17 +17,24 @@ import { createUpstreamPools } from '../proxy/upstream-pools.ts';
 import { createSystemClock } from '../lib/clock.ts';
 import { createHealthRegistry } from '../services/health/server-health.ts';
 import { createAffinityRegistry } from '../services/sticky/client-ip-affinity.ts';
-import { build, implementedHttpServiceKinds } from './build.ts';
+import { acmeResolverDiagnostics } from '../config/static-acme.ts';
+import { build, implementedHttpServiceKinds, staticDefaultTransport } from './build.ts';
+import { buildTcp } from './build-tcp.ts';
+import { buildUdp } from './build-udp.ts';
+import { entryPointModel } from './entry-point-model.ts';
+import { createGeneratedCertificateSource } from './tls/generated-certificate.ts';
+import { createTlsManager, tlsHttpRouters } from './tls/tls-manager.ts';
 import { unappliedStaticSettings } from './unapplied-settings.ts';
 import { internalServiceNames, internalSnapshot } from './internal-provider.ts';
 
 /** Every diagnostic of the configuration that `config` describes. */
 export async function checkConfiguration(config: StaticConfig): Promise<Diagnostic[]> {
-  const diagnostics: Diagnostic[] = [...unappliedStaticSettings(config)];
+  const diagnostics: Diagnostic[] = [...unappliedStaticSettings(config),
+    ...acmeResolverDiagnostics(config.certificatesResolvers, new Set(Object.keys(config.entryPoints)))];
   const entryPoints: EntryPointInfo[] = [];
   for (const [name, ep] of Object.entries(config.entryPoints)) {
     const a = ep.listen;
-    entryPoints.push({ name, isUdp: a.protocol === 'udp', asDefault: ep.asDefault, ...(ep.http.middlewares.length > 0 ? { model: { middlewares: ep.http.middlewares } } : {}) });
+    entryPoints.push({ name, isUdp: a.protocol === 'udp', asDefault: ep.asDefault, ...entryPointModel(ep.http) });
   }
   const snapshots = new Map<string, Snapshot>();
   snapshots.set('internal', internalSnapshot(config));
@@ -44,7 +51,7 @@ export async function checkConfiguration(config: StaticConfig): Promise<Diagnost
     entryPoints,
     defaultRuleSyntax: config.core.defaultRuleSyntax,
     precedence: config.providers.precedence ?? defaultProviderPrecedence,
-    supported: { httpMiddlewares: implementedMiddlewareKinds, httpServices: implementedHttpServiceKinds, tcp: false, udp: false },
+    supported: { httpMiddlewares: implementedMiddlewareKinds, httpServices: implementedHttpServiceKinds, tcp: true, udp: true },
     internalServices: internalServiceNames(config),
   });
   const pools = createUpstreamPools();
@@ -60,8 +67,13 @@ export async function checkConfiguration(config: StaticConfig): Promise<Diagnost
     affinity: createAffinityRegistry(clock),
     clock,
     random: Math.random,
+    defaultTransport: staticDefaultTransport(config.serversTransport),
   });
   state.dispose();
+  buildTcp(runtime, { clock, health: createHealthRegistry(clock), defaultTransport: config.tcpServersTransport }).dispose();
+  buildUdp(runtime).dispose();
+  const tls = createTlsManager({ tls: runtime.tls, httpRouters: tlsHttpRouters(runtime.http.routers), generatedCertificate: createGeneratedCertificateSource() });
+  diagnostics.push(...tls.diagnostics);
   await pools.dispose();
   diagnostics.push(...runtime.diagnostics);
   for (const section of [runtime.http.routers, runtime.http.services, runtime.http.middlewares, runtime.http.serversTransports,

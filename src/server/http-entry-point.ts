@@ -1,29 +1,31 @@
 /**
- * An HTTP entry point on `node:http`: accepts connections, turns each request into an
- * Exchange (normalised path, canonical host, X-Forwarded-* handled) and hands it to the
+ * The HTTP side of an entry point on `node:http` and `node:http2`: serves the connections the
+ * entry point's listener hands over (plain or TLS, HTTP/1.1 or HTTP/2), turns each request into
+ * an Exchange (normalised path, canonical host, X-Forwarded-* handled) and hands it to the
  * current dispatcher. Tracks in-flight requests for graceful shutdown.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createH2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Exchange } from '../lib/exchange.ts';
 import { getHeader, newExchangeLog } from '../lib/exchange.ts';
 import { applyForwardedHeaders, type ForwardedHeadersOptions } from '../proxy/forwarded-headers.ts';
 import { proxyError, sendProxyError } from '../proxy/proxy-error.ts';
 import { canonicalHost, normalizePath, sanitizePath } from '../rules/routing-path.ts';
-import { listenWithAcceptors, type Acceptors } from './acceptors.ts';
+import { H2ResponseSink, h2RequestHeaders } from './h2-exchange.ts';
 import { NodeExchange, NodeRequestHead, ServerResponseSink, SocketResponseSink, hasBody } from './node-exchange.ts';
 
 export interface HttpEntryPointOptions {
   readonly name: string;
-  /** Host to bind ('' = all interfaces). */
-  readonly host: string;
-  readonly port: number;
   readonly forwarded: ForwardedHeadersOptions;
   readonly readTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly maxHeaderBytes: number;
   readonly sanitizePath: boolean;
   readonly encodeQuerySemicolons: boolean;
+  /** `entryPoints.<name>.http2`. */
+  readonly http2: { readonly maxConcurrentStreams: number; readonly maxDecoderHeaderTableSize: number; readonly maxEncoderHeaderTableSize: number };
   /** Routes one exchange; the entry point never decides where a request goes. */
   dispatch(exchange: Exchange): void;
   /** Called once per exchange when its response is over (access log, metrics). */
@@ -32,8 +34,12 @@ export interface HttpEntryPointOptions {
 
 export interface HttpEntryPoint {
   readonly name: string;
-  listen(): Promise<{ host: string; port: number }>;
-  /** Stops accepting new connections; idle keep-alive connections are closed. */
+  /**
+   * Serves one accepted connection: `socket` is plain or TLS, positioned at its first byte;
+   * `protocol` is what ALPN chose, or `h2` for cleartext HTTP/2 with prior knowledge.
+   */
+  serve(socket: Duplex, protocol: 'http/1.1' | 'h2'): void;
+  /** Stops taking requests on idle connections: keep-alive ones close, HTTP/2 sessions get GOAWAY. */
   stopAccepting(): void;
   /** Resolves when no request is in flight (or at once when none is). */
   whenIdle(): Promise<void>;
@@ -58,10 +64,11 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
   };
 
   /** Builds the exchange, or answers 400 itself and returns null. */
-  const prepare = (req: IncomingMessage, sink: (log: ReturnType<typeof newExchangeLog>) => ServerResponseSink | SocketResponseSink,
-    upgrade: { socket: Duplex; head: Buffer } | null): NodeExchange | null => {
+  const prepare = (request: { method: string; target: string; headers: string[]; httpVersion: string; socket: Socket | null },
+    sink: (log: ReturnType<typeof newExchangeLog>) => ServerResponseSink | SocketResponseSink | H2ResponseSink,
+    body: IncomingMessage | Http2ServerRequest | null, upgrade: { socket: Duplex; head: Buffer } | null): NodeExchange | null => {
     const startNs = process.hrtime.bigint();
-    const target = req.url ?? '/';
+    const target = request.target;
     let path: string;
     let query = '';
     const q = target.indexOf('?');
@@ -88,14 +95,14 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
     if (!bad && options.sanitizePath && path !== '*' && (path.includes('/.') || path.includes('//'))) path = sanitizePath(path);
     if (query.includes(';')) query = options.encodeQuerySemicolons ? query.replaceAll(';', '%3B') : query.replaceAll(';', '&');
     const log = newExchangeLog(startNs, path, query);
-    const host = canonicalHost(getHeader(req.rawHeaders, 'host') ?? '');
-    const head = new NodeRequestHead(req, path, query, host, options.name, undefined);
-    const ex = new NodeExchange(head, upgrade === null && hasBody(req) ? req : null, sink(log), upgrade, log);
+    const host = canonicalHost(getHeader(request.headers, 'host') ?? '');
+    const head = new NodeRequestHead(request.method, request.headers, request.httpVersion, request.socket, path, query, host, options.name);
+    const ex = new NodeExchange(head, body, sink(log), upgrade, log);
     if (bad) {
       sendProxyError(ex, proxyError('BAD_REQUEST'));
       return null;
     }
-    applyForwardedHeaders(head, options.forwarded, upgrade !== null && isWebSocket(req.rawHeaders));
+    applyForwardedHeaders(head, options.forwarded, upgrade !== null && isWebSocket(request.headers));
     return ex;
   };
 
@@ -110,7 +117,8 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     inFlight++;
-    const ex = prepare(req, (log) => new ServerResponseSink(res, log), null);
+    const ex = prepare({ method: req.method ?? 'GET', target: req.url ?? '/', headers: req.rawHeaders, httpVersion: req.httpVersion, socket: req.socket },
+      (log) => new ServerResponseSink(res, log), hasBody(req) ? req : null, null);
     res.once('close', () => {
       if (ex !== null) {
         if (!res.writableFinished) ex.markClientGone();
@@ -125,7 +133,8 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     inFlight++;
     upgradeSockets.add(socket);
-    const ex = prepare(req, (log) => new SocketResponseSink(socket, log), { socket, head });
+    const ex = prepare({ method: req.method ?? 'GET', target: req.url ?? '/', headers: req.rawHeaders, httpVersion: req.httpVersion, socket: req.socket },
+      (log) => new SocketResponseSink(socket, log), null, { socket, head });
     let done = false;
     const close = (): void => {
       if (done) return;
@@ -142,7 +151,23 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
     if (ex !== null) run(ex);
   };
 
-  let acceptors: Acceptors | null = null;
+  const onH2Request = (req: Http2ServerRequest, res: Http2ServerResponse): void => {
+    inFlight++;
+    // The session's socket: a proxy that forwards property reads, so connection facts recorded
+    // on the real socket are found through it.
+    const socket = req.socket as unknown as Socket;
+    const ex = prepare({ method: req.method, target: req.url, headers: h2RequestHeaders(req.rawHeaders), httpVersion: '2.0', socket },
+      (log) => new H2ResponseSink(res, log), req.stream.endAfterHeaders ? null : req, null);
+    res.once('close', () => {
+      if (ex !== null) {
+        if (!res.writableFinished) ex.markClientGone();
+        options.onDone?.(ex, process.hrtime.bigint() - ex.log.startNs);
+      }
+      finished();
+    });
+    if (ex !== null) run(ex);
+  };
+
   const server: Server = createServer({
     maxHeaderSize: options.maxHeaderBytes,
     requestTimeout: options.readTimeoutMs,
@@ -160,19 +185,44 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
     else socket.destroy();
   });
 
+  // HTTP/2 sessions, over TLS (ALPN h2) or cleartext with prior knowledge; the listener hands
+  // each connection over, so this server never listens itself.
+  const sessions = new Set<ServerHttp2Session>();
+  const h2 = createH2Server({
+    maxSessionMemory: 64,
+    settings: {
+      maxConcurrentStreams: options.http2.maxConcurrentStreams,
+      headerTableSize: options.http2.maxDecoderHeaderTableSize,
+      maxHeaderListSize: options.maxHeaderBytes,
+    },
+    maxHeaderListPairs: 2000,
+  });
+  h2.on('request', onH2Request);
+  h2.on('session', (session: ServerHttp2Session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+    session.on('error', () => session.destroy());
+    if (stopping) session.close();
+  });
+  h2.on('sessionError', () => {});
+  if (options.idleTimeoutMs > 0) h2.setTimeout(options.idleTimeoutMs);
+
   return {
     name: options.name,
     get inFlight() {
       return inFlight;
     },
-    async listen() {
-      acceptors = await listenWithAcceptors(server, options.host, options.port);
-      return { host: acceptors.host, port: acceptors.port };
+    serve(socket, protocol) {
+      if (stopping) {
+        socket.destroy();
+        return;
+      }
+      (protocol === 'h2' ? h2 : server).emit('connection', socket);
     },
     stopAccepting() {
       stopping = true;
-      acceptors?.close();
       server.closeIdleConnections();
+      for (const session of sessions) session.close();
     },
     whenIdle() {
       if (inFlight === 0) return Promise.resolve();
@@ -180,6 +230,7 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
     },
     closeAll() {
       server.closeAllConnections();
+      for (const session of sessions) session.destroy();
       for (const s of upgradeSockets) s.destroy();
     },
   };

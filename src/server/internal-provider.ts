@@ -1,7 +1,8 @@
 /**
  * The internal provider: routers for Switchyard's own services (`api@internal`,
- * `ping@internal`) on the entry points the static configuration names, as Traefik's internal
- * provider does (reference §8.1, §8.3).
+ * `ping@internal`) on the entry points the static configuration names, and the routers and
+ * middlewares behind entry point redirections (`entryPoints.<ep>.http.redirections`), as
+ * Traefik's internal provider does (reference §8.1, §8.3, §10.1).
  */
 import { parseDynamicConfig } from '../config/dynamic.ts';
 import type { Provider, Snapshot } from '../config/snapshot.ts';
@@ -22,8 +23,11 @@ export function internalServiceNames(config: StaticConfig): ReadonlySet<string> 
 const PING_PRIORITY = Number.MAX_SAFE_INTEGER;
 const API_PRIORITY = Number.MAX_SAFE_INTEGER - 1;
 
-/** Builds the internal provider's one snapshot from the static configuration. */
-export function internalSnapshot(config: StaticConfig): Snapshot {
+/**
+ * Builds the internal provider's one snapshot from the static configuration; `ports` gives the
+ * bound port of entry points listening on port 0 (redirections name the real port).
+ */
+export function internalSnapshot(config: StaticConfig, ports: ReadonlyMap<string, number> = new Map()): Snapshot {
   const routers: Record<string, unknown> = {};
   if (config.api !== undefined && config.api.insecure) {
     // api.basePath prefixes the API paths (default `/`).
@@ -33,15 +37,29 @@ export function internalSnapshot(config: StaticConfig): Snapshot {
   if (config.ping !== undefined && !config.ping.manualRouting) {
     routers.ping = { rule: 'PathPrefix(`/ping`)', entryPoints: [config.ping.entryPoint], service: 'ping@internal', priority: PING_PRIORITY };
   }
-  const parsed = parseDynamicConfig({ http: { routers } }, { resource: 'internal' });
+  const middlewares: Record<string, unknown> = {};
+  for (const [name, ep] of Object.entries(config.entryPoints)) {
+    const r = ep.http.redirections?.entryPoint;
+    if (r === undefined) continue;
+    // Traefik's names: router `<ep>-to-<to>`, middleware `redirect-<ep>-to-<to>`; the port is
+    // the target entry point's (left out of the Location when it is the scheme's default).
+    const port = ports.get(r.to) ?? config.entryPoints[r.to]?.listen.port;
+    middlewares[`redirect-${name}-to-${r.to}`] = {
+      redirectScheme: { scheme: r.scheme, permanent: r.permanent, ...(port !== undefined && port !== 0 ? { port: String(port) } : {}) },
+    };
+    routers[`${name}-to-${r.to}`] = {
+      rule: 'HostRegexp(`^.+$`)', entryPoints: [name], middlewares: [`redirect-${name}-to-${r.to}`], service: 'noop@internal', priority: r.priority,
+    };
+  }
+  const parsed = parseDynamicConfig({ http: { routers, middlewares } }, { resource: 'internal' });
   return { provider: 'internal', config: parsed.config, rejected: parsed.rejected, diagnostics: parsed.diagnostics };
 }
 
-export function createInternalProvider(config: StaticConfig): Provider {
+export function createInternalProvider(config: StaticConfig, ports?: ReadonlyMap<string, number>): Provider {
   return {
     name: 'internal',
     run(emit, signal) {
-      emit(internalSnapshot(config));
+      emit(internalSnapshot(config, ports));
       return new Promise((resolve) => {
         if (signal.aborted) resolve();
         else signal.addEventListener('abort', () => resolve(), { once: true });

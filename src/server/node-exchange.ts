@@ -5,7 +5,9 @@
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
+import type { Socket } from 'node:net';
 import type { Exchange, ExchangeLog, RequestHead, ResponseHeadHook, ResponseSink, TlsFacts } from '../lib/exchange.ts';
+import { connectionFacts } from './connection-facts.ts';
 
 /** Request head fields, as a class so every request object has the same shape. */
 export class NodeRequestHead implements RequestHead {
@@ -22,21 +24,26 @@ export class NodeRequestHead implements RequestHead {
   readonly tls: TlsFacts | undefined;
   readonly entryPoint: string;
 
+  /**
+   * `headers`: the raw pairs as routing sees them (HTTP/2 pseudo-headers already turned into
+   * `Host`); `socket`: the connection, whose PROXY protocol and TLS facts are used when recorded.
+   */
   constructor(
-    req: IncomingMessage, path: string, query: string, host: string, entryPoint: string, tls: TlsFacts | undefined,
+    method: string, headers: string[], httpVersion: string, socket: Socket | null,
+    path: string, query: string, host: string, entryPoint: string,
   ) {
-    const socket = req.socket;
-    this.method = req.method ?? 'GET';
+    const facts = connectionFacts(socket);
+    this.method = method;
     this.path = path;
     this.query = query;
-    this.headers = req.rawHeaders;
-    this.httpVersion = req.httpVersion;
+    this.headers = headers;
+    this.httpVersion = httpVersion;
     this.host = host;
-    this.remoteAddress = plainAddress(socket.remoteAddress ?? '');
-    this.remotePort = socket.remotePort ?? 0;
+    this.remoteAddress = plainAddress(facts?.clientAddress ?? socket?.remoteAddress ?? '');
+    this.remotePort = facts?.clientPort ?? socket?.remotePort ?? 0;
     this.clientIp = this.remoteAddress;
-    this.localPort = socket.localPort ?? 0;
-    this.tls = tls;
+    this.localPort = socket?.localPort ?? 0;
+    this.tls = facts?.tls;
     this.entryPoint = entryPoint;
   }
 }

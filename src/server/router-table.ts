@@ -28,7 +28,13 @@ export function createRouterTable(): RouterTable {
     dispatcher(entryPoint) {
       return (exchange) => {
         const state = current;
-        const table = state?.entryPoints.get(entryPoint);
+        const tables = state?.entryPoints.get(entryPoint);
+        const tls = exchange.request.tls;
+        const table = tls === undefined ? tables?.plain : tables?.tls;
+        if (tls !== undefined && state?.tlsMisdirected?.(entryPoint, exchange.request.host, tls.serverName) === true) {
+          sendText(exchange, 421, 'Misdirected Request\n');
+          return;
+        }
         if (table === undefined) {
           notFound(exchange);
           return;

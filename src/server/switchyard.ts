@@ -9,7 +9,7 @@ import { formatDiagnostic } from '../config/diagnostics.ts';
 import type { RuntimeConfig } from '../config/runtime.ts';
 import type { Provider, Snapshot } from '../config/snapshot.ts';
 import type { StaticConfig } from '../config/static.ts';
-import { sendText, type Handler } from '../lib/exchange.ts';
+import { sendText, type Exchange, type Handler } from '../lib/exchange.ts';
 import { createIpRangeSet } from '../lib/ip-range.ts';
 import { createApiHandler } from '../api/api-handler.ts';
 import { createPingHandler } from '../api/ping-handler.ts';
@@ -30,7 +30,18 @@ import { createPolicyMemoryRegistry } from '../services/policy-memory.ts';
 import { createAffinityRegistry } from '../services/sticky/client-ip-affinity.ts';
 import { build, implementedHttpServiceKinds, staticDefaultTransport, type BuiltState } from './build.ts';
 import { stopEntryPoint } from './graceful-stop.ts';
+import { createEntryPointListener, type EntryPointListener, type EntryPointRouting, type TcpRoutes } from './entry-point-listener.ts';
 import { createHttpEntryPoint, type HttpEntryPoint } from './http-entry-point.ts';
+import { httpsHostsByEntryPoint, noHttpsHosts, type HttpsHosts } from './https-hosts.ts';
+import { acmeResolverDiagnostics, acmeResolvers, httpChallengeEntryPoints } from '../config/static-acme.ts';
+import { createAcmeManager, type AcmeManager } from './acme/acme-manager.ts';
+import { buildTcp, type BuiltTcpState } from './build-tcp.ts';
+import { entryPointModel } from './entry-point-model.ts';
+import { buildUdp, type BuiltUdpState } from './build-udp.ts';
+import { createUdpEntryPoint, type UdpEntryPoint } from './udp-entry-point.ts';
+import { createGeneratedCertificateSource } from './tls/generated-certificate.ts';
+import { createTlsManager, tlsHttpRouters, type TlsManager } from './tls/tls-manager.ts';
+import { watchFiles, type FileWatch } from './tls/watch-files.ts';
 import { createInternalProvider } from './internal-provider.ts';
 import { createRouterTable } from './router-table.ts';
 import { unappliedStaticSettings } from './unapplied-settings.ts';
@@ -56,9 +67,15 @@ export interface RunOptions {
 /** Starts everything the static configuration describes. */
 export async function runSwitchyard(config: StaticConfig, logger: Logger, options: RunOptions = {}): Promise<RunningSwitchyard> {
   const startDate = new Date();
-  for (const d of unappliedStaticSettings(config)) logger.warn({ code: d.code, path: d.path }, d.message);
   const clock = options.clock ?? createSystemClock();
-  const pools = createUpstreamPools();
+  const startupWarnings = [...unappliedStaticSettings(config), ...acmeResolverDiagnostics(config.certificatesResolvers, new Set(Object.keys(config.entryPoints)))];
+  for (const d of startupWarnings) (d.severity === 'error' ? logger.error.bind(logger) : logger.warn.bind(logger))({ code: d.code, path: d.path }, d.message);
+  const pools = createUpstreamPools({ clock });
+  // ACME: stored certificates are read before the first handshake; orders run in the background.
+  const acme = config.certificatesResolvers !== undefined && Object.keys(config.certificatesResolvers).length > 0
+    ? await createAcmeManager({ resolvers: acmeResolvers(config.certificatesResolvers), clock, logger })
+    : null;
+  const acmeHttpEntryPoints = httpChallengeEntryPoints(config.certificatesResolvers);
   const health = createHealthRegistry(clock);
   const affinity = createAffinityRegistry(clock);
   const policyMemory = createPolicyMemoryRegistry();
@@ -77,7 +94,30 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
   });
 
   const entryPointInfos: EntryPointInfo[] = [];
-  const httpEntryPoints: { ep: HttpEntryPoint; lifeCycle: { requestAcceptGraceTimeout: number; graceTimeOut: number } }[] = [];
+  /** One generated default certificate per process, shared by every TLS manager. */
+  const generatedCertificate = createGeneratedCertificateSource();
+  /** What TLS and TCP routing need, replaced on every applied configuration. */
+  let routingState: RoutingState = {
+    httpsHosts: new Map(),
+    tcp: new Map(),
+    tls: createTlsManager({ tls: { certificates: [], options: {}, stores: {} }, httpRouters: [], generatedCertificate }),
+  };
+  const routingFor = (name: string): EntryPointRouting => {
+    const state = routingState;
+    const https = state.httpsHosts.get(name) ?? noHttpsHosts;
+    const tls = state.tls.entryPoint(name);
+    return {
+      tcp: state.tcp.get(name),
+      hasHttpsRouters: https.hasHttpsRouters,
+      httpsFor: (serverName) => https.httpsFor(serverName),
+      tlsForHttps: (serverName, hello) => tls.forServerName(serverName, hello),
+      tlsForTcp: (options, serverName, hello) => state.tls.forOptions(options, serverName, hello),
+      acmeChallenge: (serverName) => acme?.tlsAlpn01Context(serverName),
+    };
+  };
+
+  const udpEntryPoints: { name: string; ep: UdpEntryPoint; graceTimeOut: number }[] = [];
+  const tcpEntryPoints: { name: string; http: HttpEntryPoint; listener: EntryPointListener; lifeCycle: { requestAcceptGraceTimeout: number; graceTimeOut: number } }[] = [];
   for (const [name, ep] of Object.entries(config.entryPoints)) {
     // The static configuration parsed and validated the address (an invalid one is an error
     // that stops the start before we get here).
@@ -86,17 +126,22 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       name,
       isUdp: address.protocol === 'udp',
       asDefault: ep.asDefault,
-      ...(ep.http.middlewares.length > 0 ? { model: { middlewares: ep.http.middlewares } } : {}),
+      ...entryPointModel(ep.http),
     });
     if (address.protocol === 'udp') {
-      logger.warn({ entryPoint: name }, 'UDP entry points are not supported by Switchyard yet; ignored');
+      udpEntryPoints.push({
+        name,
+        graceTimeOut: ep.transport.lifeCycle.graceTimeOut,
+        ep: createUdpEntryPoint({
+          name, host: address.host, port: address.port, clock, timeoutMs: ep.udp.timeout,
+          onError: (err, client) => logger.debug({ entryPoint: name, client, err: err.message }, 'UDP error'),
+        }),
+      });
       continue;
     }
     const trusted = createIpRangeSet(ep.forwardedHeaders.trustedIPs);
-    const entry = createHttpEntryPoint({
+    const http = createHttpEntryPoint({
       name,
-      host: address.host,
-      port: address.port,
       forwarded: {
         insecure: ep.forwardedHeaders.insecure,
         trustedIPs: trusted.set,
@@ -108,10 +153,24 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       maxHeaderBytes: ep.http.maxHeaderBytes,
       sanitizePath: ep.http.sanitizePath,
       encodeQuerySemicolons: ep.http.encodeQuerySemicolons,
-      dispatch: table.dispatcher(name),
+      http2: ep.http2,
+      dispatch: acme !== null && acmeHttpEntryPoints.has(name) ? withAcmeHttpChallenge(acme, table.dispatcher(name)) : table.dispatcher(name),
       ...(accessLog !== null ? { onDone: (ex, ns) => accessLog.record(ex, ns) } : {}),
     });
-    httpEntryPoints.push({ ep: entry, lifeCycle: ep.transport.lifeCycle });
+    const listener = createEntryPointListener({
+      name,
+      host: address.host,
+      port: address.port,
+      http,
+      routing: () => routingFor(name),
+      ...(ep.proxyProtocol !== undefined
+        ? { proxyProtocol: { insecure: ep.proxyProtocol.insecure, trustedIPs: createIpRangeSet(ep.proxyProtocol.trustedIPs).set } }
+        : {}),
+      readTimeoutMs: ep.transport.respondingTimeouts.readTimeout,
+      clock,
+      onConnectionError: (err, stage) => logger.debug({ entryPoint: name, stage, err: err.message }, 'connection refused'),
+    });
+    tcpEntryPoints.push({ name, http, listener, lifeCycle: ep.transport.lifeCycle });
   }
 
   const live = {
@@ -135,7 +194,9 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     terminatingStatusCode: config.ping?.terminatingStatusCode ?? 503,
   }));
 
-  const providers: Provider[] = [createInternalProvider(config)];
+  /** Bound ports by entry point (known before the providers start: redirections name them). */
+  const ports = new Map<string, number>();
+  const providers: Provider[] = [createInternalProvider(config, ports)];
   if (config.providers.file !== undefined) {
     const f = config.providers.file;
     providers.push(createFileProvider({
@@ -155,8 +216,8 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       supported: {
         httpMiddlewares: implementedMiddlewareKinds,
         httpServices: implementedHttpServiceKinds,
-        tcp: false,
-        udp: false,
+        tcp: true,
+        udp: true,
       },
       internalServices: new Set(internal.keys()),
     });
@@ -180,11 +241,44 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       logger.error({ err }, 'building the configuration failed; the previous one stays in effect');
       return;
     }
-    runtime = next;
+    let tcpState: BuiltTcpState;
+    let udpState: BuiltUdpState;
+    try {
+      tcpState = buildTcp(next, {
+        clock,
+        health,
+        defaultTransport: config.tcpServersTransport,
+        onHealthChange: (service, address, status, reason) =>
+          (status === 'DOWN' ? logger.warn.bind(logger) : logger.info.bind(logger))({ service, address, status, reason }, 'server health changed'),
+        onServerError: (service, address, err) => logger.debug({ service, address, err: err.message }, 'TCP server error'),
+      });
+      udpState = buildUdp(next);
+    } catch (err) {
+      state.dispose();
+      logger.error({ err }, 'building the configuration failed; the previous one stays in effect');
+      return;
+    }
+    const tls = createTlsManager({
+      tls: next.tls,
+      httpRouters: tlsHttpRouters(next.http.routers),
+      extraCertificates: acme === null ? [] : [...acme.certificates()],
+      generatedCertificate,
+      previous: routingState.tls,
+    });
+    if (acme !== null) requestAcmeCertificates(acme, next, config);
+    state.tlsMisdirected = (entryPoint, host, serverName) => tls.entryPoint(entryPoint).isMisdirected(host, serverName);
+    runtime = tls.diagnostics.length > 0 ? { ...next, diagnostics: [...next.diagnostics, ...tls.diagnostics] } : next;
+    routingState = { httpsHosts: httpsHostsByEntryPoint(next), tcp: tcpState.entryPoints, tls };
+    for (const { name, ep } of udpEntryPoints) ep.setHandler(udpState.entryPoints.get(name) ?? null);
+    previousL4?.tcp.dispose();
+    previousL4?.udp.dispose();
+    previousL4 = { tcp: tcpState, udp: udpState };
+    lastSnapshots = snapshots;
+    watchTlsFiles(tls.watchedFiles());
     const previous = table.swap(state);
     previous?.dispose();
     generation++;
-    const all = collectDiagnostics(next);
+    const all = collectDiagnostics(runtime);
     for (const d of all) (d.severity === 'error' ? logger.error.bind(logger) : logger.warn.bind(logger))({ code: d.code, resource: d.resource, path: d.path }, formatDiagnostic(d));
     logger.info({
       generation,
@@ -196,6 +290,29 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     }, 'configuration applied');
   };
 
+  let previousL4: { tcp: BuiltTcpState; udp: BuiltUdpState } | null = null;
+  // Certificates obtained or renewed by ACME are served from the next handshake on.
+  acme?.onChange(() => {
+    if (lastSnapshots !== null && !terminating) apply(lastSnapshots);
+  });
+  // Certificate, key and CA files are watched apart from the configuration that names them:
+  // replacing one on disk (cert-manager, certbot, a Secret update) rebuilds the TLS material.
+  let lastSnapshots: ReadonlyMap<string, Snapshot> | null = null;
+  let tlsWatch: FileWatch | null = null;
+  let watchedKey = '';
+  const watchTlsFiles = (files: readonly string[]): void => {
+    const key = [...files].sort().join('\n');
+    if (key === watchedKey) return;
+    watchedKey = key;
+    tlsWatch?.close();
+    tlsWatch = files.length === 0 ? null : watchFiles(files, () => {
+      if (lastSnapshots !== null && !terminating) {
+        logger.info({ files }, 'TLS files changed');
+        apply(lastSnapshots);
+      }
+    }, clock);
+  };
+
   const aggregator = createAggregator({
     providers,
     throttleMs: config.providers.providersThrottleDuration,
@@ -204,11 +321,15 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     onProviderError: (provider, err) => logger.error({ provider, err }, 'provider failed'),
   });
 
-  const ports = new Map<string, number>();
-  for (const { ep } of httpEntryPoints) {
+  for (const { name, listener } of tcpEntryPoints) {
+    const { host, port } = await listener.listen();
+    ports.set(name, port);
+    logger.info({ entryPoint: name, address: host, port }, 'entry point listening');
+  }
+  for (const { name, ep } of udpEntryPoints) {
     const { host, port } = await ep.listen();
-    ports.set(ep.name, port);
-    logger.info({ entryPoint: ep.name, address: host, port }, 'entry point listening');
+    ports.set(name, port);
+    logger.info({ entryPoint: name, address: host, port, protocol: 'udp' }, 'entry point listening');
   }
   const providersStopped = new AbortController();
   const aggregatorDone = aggregator.run(providersStopped.signal).catch((err: unknown) => logger.error({ err }, 'providers stopped'));
@@ -219,18 +340,82 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       if (terminating) return;
       terminating = true;
       logger.info({ phase: 'terminating' }, 'shutdown phase');
-      await Promise.all(httpEntryPoints.map(({ ep, lifeCycle }) => stopEntryPoint(ep, {
+      const udpStopped = Promise.all(udpEntryPoints.map(({ ep, graceTimeOut }) => ep.shutdown(graceTimeOut)));
+      await Promise.all(tcpEntryPoints.map(({ name, http, listener, lifeCycle }) => stopEntryPoint({
+        name,
+        stopAccepting: () => {
+          listener.close();
+          http.stopAccepting();
+        },
+        whenIdle: () => http.whenIdle(),
+        closeAll: () => {
+          http.closeAll();
+          for (const c of listener.tcpConnections) c.close();
+        },
+      }, {
         requestAcceptGraceTimeoutMs: lifeCycle.requestAcceptGraceTimeout,
         graceTimeOutMs: lifeCycle.graceTimeOut,
       }, clock, { onPhase: (phase, entryPoint) => logger.info({ phase, entryPoint }, 'shutdown phase') })));
       providersStopped.abort();
+      tlsWatch?.close();
       aggregator.dispose();
       await aggregatorDone;
+      await udpStopped;
       table.current?.dispose();
+      previousL4?.tcp.dispose();
+      previousL4?.udp.dispose();
+      await acme?.dispose();
       await pools.dispose();
       await accessLog?.dispose();
     },
   };
+}
+
+const acmeChallengePrefix = '/.well-known/acme-challenge/';
+
+/**
+ * Traefik's ACME HTTP-01 router: on the resolvers' challenge entry points, every request under
+ * `/.well-known/acme-challenge/` is answered here, before any router (404 for unknown tokens).
+ */
+function withAcmeHttpChallenge(acme: AcmeManager, next: (exchange: Exchange) => void): (exchange: Exchange) => void {
+  return (exchange) => {
+    const path = exchange.request.path;
+    if (!path.startsWith(acmeChallengePrefix)) {
+      next(exchange);
+      return;
+    }
+    const answer = acme.http01Response(path.slice(acmeChallengePrefix.length));
+    if (answer === undefined) sendText(exchange, 404, '404 page not found\n');
+    else sendText(exchange, 200, answer);
+  };
+}
+
+/**
+ * Asks ACME for the certificates the routers with `tls.certResolver` need: their `tls.domains`
+ * as written, otherwise one set made of the hosts their rule names (Traefik).
+ */
+function requestAcmeCertificates(acme: AcmeManager, runtime: RuntimeConfig, config: StaticConfig): void {
+  for (const router of runtime.http.routers.values()) {
+    const tls = router.config?.tls;
+    if (router.status === 'disabled' || tls?.certResolver === undefined || tls.certResolver === '') continue;
+    if (config.certificatesResolvers?.[tls.certResolver] === undefined) continue;
+    const domains = tls.domains !== undefined && tls.domains.length > 0
+      ? tls.domains.map((d) => ({ main: d.main ?? '', sans: [...(d.sans ?? [])] })).filter((d) => d.main !== '')
+      : hostsAsDomains(router.matcher?.hosts ?? null);
+    if (domains.length > 0) acme.ensure(tls.certResolver, domains);
+  }
+}
+
+function hostsAsDomains(hosts: readonly string[] | null): { main: string; sans: string[] }[] {
+  const names = (hosts ?? []).filter((h) => !h.includes('*'));
+  return names.length === 0 ? [] : [{ main: names[0]!, sans: names.slice(1) }];
+}
+
+/** What the entry point listeners route by; replaced whole on every applied configuration. */
+interface RoutingState {
+  readonly httpsHosts: ReadonlyMap<string, HttpsHosts>;
+  readonly tcp: ReadonlyMap<string, TcpRoutes>;
+  readonly tls: TlsManager;
 }
 
 function collectDiagnostics(runtime: RuntimeConfig): Diagnostic[] {

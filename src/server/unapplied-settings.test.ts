@@ -12,12 +12,13 @@ function warningsFor(argv: string[]): string[] {
 test('settings that are parsed but not applied yet are warnings naming their path', () => {
   assert.deepEqual(warningsFor([
     '--entryPoints.web.address=:80',
-    '--entryPoints.web.http.redirections.entryPoint.to=websecure',
-    '--entryPoints.web.proxyProtocol.insecure=true',
+    '--entryPoints.web.http.encodedCharacters.allowEncodedSlash=true',
+    '--entryPoints.web.reusePort=true',
     '--providers.kubernetesCRD=true',
-  ]), ['entryPoints.web.http.redirections', 'entryPoints.web.proxyProtocol', 'providers.kubernetesCRD']);
+  ]), ['entryPoints.web.http.encodedCharacters', 'entryPoints.web.reusePort', 'providers.kubernetesCRD']);
 });
 
 test('a configuration using only applied settings gets no warning', () => {
-  assert.deepEqual(warningsFor(['--entryPoints.web.address=:80', '--api.insecure=true', '--ping=true']), []);
+  assert.deepEqual(warningsFor(['--entryPoints.web.address=:80', '--api.insecure=true', '--ping=true',
+    '--entryPoints.web.http.redirections.entryPoint.to=websecure', '--entryPoints.web.proxyProtocol.insecure=true']), []);
 });

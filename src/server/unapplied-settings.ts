@@ -18,11 +18,8 @@ export function unappliedStaticSettings(config: StaticConfig): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const [name, ep] of Object.entries(config.entryPoints)) {
     const at = `entryPoints.${name}`;
-    if (ep.http.redirections !== undefined) out.push(warn(`${at}.http.redirections`, 'entry point redirections'));
-    if (ep.http.tls !== undefined) out.push(warn(`${at}.http.tls`, 'TLS on the entry point'));
     if (ep.http.encodedCharacters !== undefined) out.push(warn(`${at}.http.encodedCharacters`, 'encodedCharacters'));
     if (ep.http.underscoreHeadersStrategy !== 'keep') out.push(warn(`${at}.http.underscoreHeadersStrategy`, 'underscoreHeadersStrategy'));
-    if (ep.proxyProtocol !== undefined) out.push(warn(`${at}.proxyProtocol`, 'PROXY protocol'));
     if (ep.reusePort) out.push(warn(`${at}.reusePort`, 'reusePort'));
     if (ep.forwardedHeaders.connection.length > 0) out.push(warn(`${at}.forwardedHeaders.connection`, 'forwardedHeaders.connection'));
     const t = ep.transport;

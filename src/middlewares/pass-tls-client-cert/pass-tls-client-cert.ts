@@ -5,9 +5,8 @@
  *
  * Both headers are always removed from what the client sent first: only Switchyard may set
  * them (Traefik leaves a client-sent one in place when the connection has no client
- * certificate). The entry points do not request client certificates yet (RequestHead.tls has
- * no peer certificate), so for now no certificate is ever present and nothing is added;
- * `peerCertificates` is the one place to connect once they do.
+ * certificate). The chain comes from the TLS connection (RequestHead.tls.peerCertificates),
+ * present when the connection's TLS options ask clients for a certificate (clientAuth).
  */
 import type { X509Certificate } from 'node:crypto';
 import type { PassTLSClientCertMiddleware } from '../../config/http-middlewares-headers.ts';
@@ -18,8 +17,8 @@ import { clientCertHeader, clientCertInfoHeader, encodeClientCertInfo, encodeCli
 /** Where the chain of the client certificate comes from (leaf first; empty without one). */
 export type PeerCertificates = (request: RequestHead) => readonly X509Certificate[];
 
-/** No entry point requests client certificates yet. */
-const noPeerCertificates: PeerCertificates = () => [];
+/** The chain the client presented on this request's TLS connection. */
+const connectionPeerCertificates: PeerCertificates = (request) => request.tls?.peerCertificates ?? [];
 
 /** Creates the middleware with a source of peer certificates (tests give certificates). */
 export function createPassTlsClientCertWith(peerCertificates: PeerCertificates): MiddlewareFactory<PassTLSClientCertMiddleware> {
@@ -43,4 +42,4 @@ export function createPassTlsClientCertWith(peerCertificates: PeerCertificates):
 }
 
 /** The passTLSClientCert factory the registry uses. */
-export const createPassTlsClientCert = createPassTlsClientCertWith(noPeerCertificates);
+export const createPassTlsClientCert = createPassTlsClientCertWith(connectionPeerCertificates);
