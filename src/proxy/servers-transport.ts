@@ -20,7 +20,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import type { HttpServersTransport } from '../config/http-servers-transports.ts';
 import type { StaticServersTransportConfig } from '../config/static-transports.ts';
-import { compareTlsVersions, goTlsVersionNames, nodeTlsVersion, openSslCiphers } from './go-tls-names.ts';
+import { compareTlsVersions, goTlsVersionNames, nodeTlsVersion, openSslCiphers } from '../lib/go-tls-names.ts';
 import type { ClientCertificate, TransportSettings } from './upstream-pools.ts';
 
 /** One reason a servers transport cannot be used. `field` is relative to the transport (`rootCAs[0]`). */

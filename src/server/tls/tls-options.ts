@@ -28,7 +28,7 @@ import type { Diagnostic } from '../../config/diagnostics.ts';
 import type { TlsOptionsConfig } from '../../config/tls.ts';
 import { itemPath } from '../../pipeline/runtime-items.ts';
 import { describeFileOrContent, readFileOrContent, type ReadTextFile } from './file-or-content.ts';
-import { DEFAULT_TLS12_CIPHERS, mapCipherSuite, mapCurve, TLS13_CIPHERS, TLS_VERSIONS, type GoTlsVersion } from './go-tls-names.ts';
+import { DEFAULT_TLS12_CIPHERS, mapCipherSuite, mapCurve, TLS13_CIPHERS, TLS_VERSIONS, type GoTlsVersion } from '../../lib/go-tls-names.ts';
 
 /** Traefik's client auth types. */
 export type ClientAuthType =

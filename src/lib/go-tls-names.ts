@@ -10,8 +10,11 @@
  *
  * Curves: the Go constant names and the RFC 8446 names Traefik accepts, plus the hybrid
  * post-quantum groups (X25519MLKEM768 and the SecP*MLKEM* ones Traefik lists).
+ *
+ * One table for both directions: entry points' TLS options (server/tls) and servers
+ * transports towards HTTPS servers (proxy/).
  */
-import { getCiphers } from 'node:tls';
+import { getCiphers, type SecureVersion } from 'node:tls';
 
 /** Go cipher suite name → OpenSSL name; null for TLS 1.3 suites and the fallback signal. */
 const CIPHER_SUITES: Readonly<Record<string, string | null>> = {
@@ -108,3 +111,36 @@ export const TLS_VERSIONS = {
 
 /** A Traefik TLS version name. */
 export type GoTlsVersion = keyof typeof TLS_VERSIONS;
+
+const tls13Suites = 'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256';
+
+/**
+ * The OpenSSL cipher list for Go cipher suite names (TLS 1.3 suites always kept: Node would
+ * otherwise switch TLS 1.3 off for a list that names none), or the index of the first unknown
+ * name. Suites this OpenSSL lacks (RC4, 3DES) are left out. An empty list gives '' (defaults).
+ */
+export function openSslCiphers(goNames: readonly string[]): { ciphers: string } | { unknown: number } {
+  if (goNames.length === 0) return { ciphers: '' };
+  const out: string[] = [];
+  for (let i = 0; i < goNames.length; i++) {
+    const mapped = mapCipherSuite(goNames[i]!);
+    if (mapped.kind === 'unknown') return { unknown: i };
+    if (mapped.kind === 'tls12' && !out.includes(mapped.openssl)) out.push(mapped.openssl);
+  }
+  return { ciphers: [tls13Suites, ...out].join(':') };
+}
+
+const versionOrder: readonly SecureVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/** Node's name for a Go TLS version name (`VersionTLS12` → `TLSv1.2`), or undefined. */
+export function nodeTlsVersion(goName: string): SecureVersion | undefined {
+  return Object.hasOwn(TLS_VERSIONS, goName) ? TLS_VERSIONS[goName as GoTlsVersion] : undefined;
+}
+
+/** Compares two versions (negative when `a` is older). */
+export function compareTlsVersions(a: SecureVersion, b: SecureVersion): number {
+  return versionOrder.indexOf(a) - versionOrder.indexOf(b);
+}
+
+/** Every Go TLS version name, for messages. */
+export const goTlsVersionNames: readonly string[] = Object.keys(TLS_VERSIONS);
