@@ -50,3 +50,9 @@ test('entry point defaults are Traefik’s', () => {
   assert.equal(web.http.maxHeaderBytes, 1_048_576);
   assert.equal(web.asDefault, false);
 });
+
+test('a UDP session timeout of zero is refused, naming the field', () => {
+  const loaded = loadStaticConfig({ argv: ['--entryPoints.dns.address=:5353/udp', '--entryPoints.dns.udp.timeout=0s'], env: {}, cwd: '/srv' });
+  assert.equal(loaded.config, null);
+  assert.ok(loaded.diagnostics.some((d) => d.path === 'entryPoints.dns.udp.timeout' && d.severity === 'error'), JSON.stringify(loaded.diagnostics));
+});

@@ -95,7 +95,7 @@ const http3Schema = configObject({
 });
 
 const udpSchema = configObject({
-  timeout: duration().default(3_000),
+  timeout: duration((ms) => (ms > 0 ? undefined : 'expected a duration greater than 0')).default(3_000),
 });
 
 const observabilitySchema = configObject({

@@ -353,6 +353,17 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
     }
   }
 
+  // A servers transport no service uses is still resolved once, so that its own mistakes
+  // (an unreadable rootCAs file, a bad certificate) are reported on it, at their line.
+  for (const [qualified, item] of runtime.http.serversTransports) {
+    if (item.status === 'disabled' || item.config === null) continue;
+    try {
+      transportFor(splitQualifiedName(qualified).provider, qualified);
+    } catch {
+      // Recorded on the transport by transportFor.
+    }
+  }
+
   const entryPoints = new Map<string, { plain?: EntryPointRoutes; tls?: EntryPointRoutes }>();
   for (const [key, routes] of perEntryPoint) {
     const tls = key.endsWith('\u0000tls');

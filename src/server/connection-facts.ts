@@ -12,6 +12,9 @@ export interface ConnectionFacts {
   /** The client's address: the PROXY protocol source from a trusted peer, else the TCP peer. */
   readonly clientAddress: string;
   readonly clientPort: number;
+  /** The address the client connected to, from a trusted PROXY header (else the socket's). */
+  readonly localAddress?: string;
+  readonly localPort?: number;
   readonly tls: TlsFacts | undefined;
 }
 

@@ -105,8 +105,10 @@ export function createEntryPointListener(options: EntryPointListenerOptions): En
     const connection: TcpConnection = {
       remoteAddress: facts?.clientAddress ?? plainAddress(socket.remoteAddress ?? ''),
       remotePort: facts?.clientPort ?? socket.remotePort ?? 0,
-      localAddress: plainAddress(socket.localAddress ?? ''),
-      localPort: socket.localPort ?? 0,
+      // A PROXY header sent on to servers names what the client connected to (go-proxyproto's
+      // LocalAddr): the original destination when a trusted header gave one.
+      localAddress: facts?.localAddress ?? plainAddress(socket.localAddress ?? ''),
+      localPort: facts?.localPort ?? socket.localPort ?? 0,
       socket: stream,
       close() {
         stream.destroy();
@@ -223,7 +225,12 @@ export function createEntryPointListener(options: EntryPointListenerOptions): En
       // A header is read (and dropped) from anyone; only a trusted peer's source is believed.
       const header = read.value.kind === 'header' ? read.value.header : undefined;
       if (header?.source != null && (pp.insecure || pp.trustedIPs.contains(peer))) {
-        setConnectionFacts(socket, { clientAddress: plainAddress(header.source.address), clientPort: header.source.port, tls: undefined });
+        setConnectionFacts(socket, {
+          clientAddress: plainAddress(header.source.address),
+          clientPort: header.source.port,
+          ...(header.destination != null ? { localAddress: plainAddress(header.destination.address), localPort: header.destination.port } : {}),
+          tls: undefined,
+        });
       }
     }
     const routing = options.routing();
