@@ -404,6 +404,14 @@ function requestAcmeCertificates(acme: AcmeManager, runtime: RuntimeConfig, conf
       : hostsAsDomains(router.matcher?.hosts ?? null);
     if (domains.length > 0) acme.ensure(tls.certResolver, domains);
   }
+  // TCP routers terminating TLS: their `tls.domains` (HostSNI values are not read for ACME yet).
+  for (const router of runtime.tcp.routers.values()) {
+    const tls = router.config?.tls;
+    if (router.status === 'disabled' || tls?.certResolver === undefined || tls.certResolver === '' || tls.passthrough) continue;
+    if (config.certificatesResolvers?.[tls.certResolver] === undefined) continue;
+    const domains = (tls.domains ?? []).map((d) => ({ main: d.main ?? '', sans: [...(d.sans ?? [])] })).filter((d) => d.main !== '');
+    if (domains.length > 0) acme.ensure(tls.certResolver, domains);
+  }
 }
 
 function hostsAsDomains(hosts: readonly string[] | null): { main: string; sans: string[] }[] {
