@@ -63,6 +63,15 @@ async function freePort(udp: boolean): Promise<number> {
   throw new Error('no port free for both TCP and UDP on 127.0.0.1');
 }
 
+/**
+ * A TCP port free on 127.0.0.1 now (bound to port 0, read, closed): for a server that Pebble
+ * must reach on a port known before it starts (`httpPort`, `tlsPort`). Another process may take
+ * it before the caller binds it; the window is small.
+ */
+export function freeTcpPort(): Promise<number> {
+  return freePort(false);
+}
+
 /** Starts `command` and resolves once a line of its output contains `ready`. */
 function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
