@@ -1,8 +1,8 @@
 /**
  * Starts Switchyard inside the test process, on the same code path as the binary
  * (loadStaticConfig → runSwitchyard), with real listeners on 127.0.0.1 port 0 and an injected
- * clock: time-based behaviour (rate-limit refills, circuit-breaker periods, health schedules) is
- * driven through real HTTP by moving the clock, never by sleeping.
+ * clock: time-based behaviour (rate-limit refills, circuit-breaker periods, health schedules,
+ * UDP session timeouts) is driven through real sockets by moving the clock, never by sleeping.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,22 +21,39 @@ export interface InProcessSwitchyard {
   stop(): Promise<void>;
 }
 
+export interface InProcessOptions {
+  /**
+   * YAML for entry points added after `web`, indented as `web` is (two spaces), e.g. a UDP one
+   * with `address: "127.0.0.1:0/udp"` and its `udp.timeout`. Give UDP entry points
+   * `transport.lifeCycle.graceTimeOut: 0s`: stop() otherwise waits on the manual clock for
+   * open sessions to go idle.
+   */
+  readonly entryPoints?: string;
+  /**
+   * The whole static configuration instead, given the dynamic file's path; it must name that
+   * file in `providers.file.filename` and log JSON at INFO (the start waits on the log).
+   */
+  readonly staticText?: (dynamicFile: string) => string;
+}
+
 /**
  * Starts Switchyard with `dynamic` as its file provider's configuration (not watched) and one
- * `web` entry point, and resolves once that configuration is applied.
+ * `web` entry point (plus `options.entryPoints`), and resolves once that configuration is
+ * applied.
  */
-export async function startInProcess(dynamic: string, clock: Clock): Promise<InProcessSwitchyard> {
+export async function startInProcess(dynamic: string, clock: Clock, options: InProcessOptions = {}): Promise<InProcessSwitchyard> {
   const dir = tempDir({ 'dynamic.yml': dynamic });
-  writeFileSync(join(dir, 'static.yml'), `entryPoints:
+  const dynamicFile = join(dir, 'dynamic.yml');
+  writeFileSync(join(dir, 'static.yml'), options.staticText?.(dynamicFile) ?? `entryPoints:
   web:
     address: "127.0.0.1:0"
     transport:
       lifeCycle:
         graceTimeOut: 0s
-providers:
+${options.entryPoints ?? ''}providers:
   providersThrottleDuration: 0s
   file:
-    filename: ${JSON.stringify(join(dir, 'dynamic.yml'))}
+    filename: ${JSON.stringify(dynamicFile)}
     watch: false
 log:
   level: INFO
