@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import { request } from 'undici';
+import { connectTcp, endsWith, startTcpServer } from './support/l4-servers.ts';
 import { catchAllTo, listenOnLoopback, startWithDynamic, staticConfig } from './support/switchyard-process.ts';
 
 test('SIGTERM: ping answers 503, the in-flight request finishes, then the process exits', async () => {
@@ -44,5 +45,35 @@ test('SIGTERM: ping answers 503, the in-flight request finishes, then the proces
     await sy.stop('SIGKILL');
     server.closeAllConnections();
     server.close();
+  }
+});
+
+test('SIGTERM: a forwarded TCP connection keeps working through the grace period, then the process exits', async () => {
+  const echo = await startTcpServer('echo');
+  const { sy } = await startWithDynamic(`
+tcp:
+  routers:
+    any:
+      rule: "HostSNI(\`*\`)"
+      service: echo
+  services:
+    echo:
+      loadBalancer:
+        servers: [{address: "127.0.0.1:${echo.port}"}]
+`, ['web'], (dynamicFile) => staticConfig(dynamicFile).replaceAll('address: "127.0.0.1:0"', 'address: "127.0.0.1:0"\n    transport:\n      lifeCycle:\n        graceTimeOut: 60s'));
+  try {
+    const { socket, received } = await connectTcp(sy.ports.get('web'));
+    socket.write('before\n');
+    await received.until(endsWith('before\n'), 'the echo before SIGTERM');
+    sy.child.kill('SIGTERM');
+    await sy.waitFor((l) => l.message === 'shutdown phase' && l.phase === 'draining' && l.entryPoint === 'web', 'the draining phase');
+    // No HTTP request is in flight, yet the TCP connection is not cut: it still echoes.
+    socket.write('during\n');
+    await received.until(endsWith('during\n'), 'the echo while draining');
+    socket.end();
+    assert.equal(await sy.stop(), 0);
+  } finally {
+    await sy.stop('SIGKILL');
+    await echo.close();
   }
 });

@@ -173,6 +173,12 @@ export function acmeResolverDiagnostics(
       out.push(warning('STATIC_SETTING_NOT_APPLIED', `${at}.acme.emailAddresses`,
         'emailAddresses is parsed but not applied yet by Switchyard; certificate requests carry no email addresses'));
     }
+    for (const key of ['clientResponseHeaderTimeout', 'certificateTimeout'] as const) {
+      if (acme[key] !== 30_000) {
+        out.push(warning('STATIC_SETTING_NOT_APPLIED', `${at}.acme.${key}`,
+          `${key} is parsed but not applied yet by Switchyard; acme-client's own timeouts apply`));
+      }
+    }
   }
   return out;
 }

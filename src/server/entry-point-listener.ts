@@ -8,8 +8,8 @@
  *  2. When the entry point has neither TLS TCP routers nor HTTPS routers, a non-TLS TCP router
  *     matching on the client IP takes the connection before a byte is read (server-speaks-first
  *     protocols work); otherwise the first bytes are peeked.
- *  3. Not TLS: the HTTP/2 cleartext preface goes to HTTP/2; else non-TLS TCP routers first,
- *     then HTTP/1.1.
+ *  3. Not TLS: non-TLS TCP routers first, then HTTP (HTTP/2 when the cleartext preface came,
+ *     else HTTP/1.1).
  *  4. TLS (a ClientHello, peeked for its SNI and ALPN): an ACME TLS-ALPN-01 challenge is
  *     answered here; then an HTTPS router naming the SNI beats a TCP TLS router naming it, which
  *     beats HTTPS catch-alls, which beat a TCP TLS catch-all; the rest is terminated and served
@@ -86,12 +86,15 @@ export interface EntryPointListener {
   close(): void;
   /** Connections handed to TCP services, for the graceful stop. */
   readonly tcpConnections: ReadonlySet<TcpConnection>;
+  /** Resolves once no connection is held by a TCP service (at once when none is). */
+  whenTcpIdle(): Promise<void>;
 }
 
 const h2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
 export function createEntryPointListener(options: EntryPointListenerOptions): EntryPointListener {
   const tcpConnections = new Set<TcpConnection>();
+  let tcpIdleWaiters: (() => void)[] = [];
   let acceptors: Acceptors | null = null;
   const fail = (socket: Socket, stage: string) => (err: unknown): void => {
     options.onConnectionError?.(err instanceof Error ? err : new Error(String(err)), stage);
@@ -123,6 +126,11 @@ export function createEntryPointListener(options: EntryPointListenerOptions): En
       closed = true;
       tcpConnections.delete(connection);
       for (const l of listeners.splice(0)) l();
+      if (tcpConnections.size === 0 && tcpIdleWaiters.length > 0) {
+        const waiters = tcpIdleWaiters;
+        tcpIdleWaiters = [];
+        for (const w of waiters) w();
+      }
     });
     stream.on('error', () => stream.destroy());
     route.handler(connection);
@@ -254,20 +262,21 @@ export function createEntryPointListener(options: EntryPointListenerOptions): En
       await serveTls(socket, what.serverName, what.alpn, routing);
       return;
     }
-    if (what.kind === 'h2c') {
-      options.http.serve(socket, 'h2');
-      return;
-    }
+    // Not TLS: non-TLS TCP routers first, then HTTP (HTTP/2 with prior knowledge, or HTTP/1.1).
     const route = tcp?.find({ remoteAddress: clientAddress, serverName: '', isTls: false, alpn: [] });
     if (route !== undefined && route.tls === null) {
       serveTcp(socket, socket, route);
       return;
     }
-    options.http.serve(socket, 'http/1.1');
+    options.http.serve(socket, what.kind === 'h2c' ? 'h2' : 'http/1.1');
   };
 
   return {
     tcpConnections,
+    whenTcpIdle() {
+      if (tcpConnections.size === 0) return Promise.resolve();
+      return new Promise((resolve) => tcpIdleWaiters.push(resolve));
+    },
     async listen() {
       acceptors = await listenWithAcceptors(onConnection, options.host, options.port);
       return { host: acceptors.host, port: acceptors.port };

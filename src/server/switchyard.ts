@@ -265,7 +265,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       generatedCertificate,
       previous: routingState.tls,
     });
-    if (acme !== null) requestAcmeCertificates(acme, next, config);
+    if (acme !== null) requestAcmeCertificates(acme, next, config, warnUnknownResolver);
     state.tlsMisdirected = (entryPoint, host, serverName) => tls.entryPoint(entryPoint).isMisdirected(host, serverName);
     runtime = tls.diagnostics.length > 0 ? { ...next, diagnostics: [...next.diagnostics, ...tls.diagnostics] } : next;
     routingState = { httpsHosts: httpsHostsByEntryPoint(next), tcp: tcpState.entryPoints, tls };
@@ -291,6 +291,12 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
   };
 
   let previousL4: { tcp: BuiltTcpState; udp: BuiltUdpState } | null = null;
+  const warnedResolvers = new Set<string>();
+  const warnUnknownResolver = (router: string, resolver: string): void => {
+    if (warnedResolvers.has(`${router}|${resolver}`)) return;
+    warnedResolvers.add(`${router}|${resolver}`);
+    logger.warn({ router, resolver }, 'the router names a certificate resolver that certificatesResolvers does not define; no certificate is ordered');
+  };
   // Certificates obtained or renewed by ACME are served from the next handshake on.
   acme?.onChange(() => {
     if (lastSnapshots !== null && !terminating) apply(lastSnapshots);
@@ -347,7 +353,8 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
           listener.close();
           http.stopAccepting();
         },
-        whenIdle: () => http.whenIdle(),
+        // Forwarded TCP connections get the same grace as HTTP requests (Traefik's tracker).
+        whenIdle: () => Promise.all([http.whenIdle(), listener.whenTcpIdle()]).then(() => undefined),
         closeAll: () => {
           http.closeAll();
           for (const c of listener.tcpConnections) c.close();
@@ -394,11 +401,15 @@ function withAcmeHttpChallenge(acme: AcmeManager, next: (exchange: Exchange) => 
  * Asks ACME for the certificates the routers with `tls.certResolver` need: their `tls.domains`
  * as written, otherwise one set made of the hosts their rule names (Traefik).
  */
-function requestAcmeCertificates(acme: AcmeManager, runtime: RuntimeConfig, config: StaticConfig): void {
+function requestAcmeCertificates(acme: AcmeManager, runtime: RuntimeConfig, config: StaticConfig,
+  unknownResolver: (router: string, resolver: string) => void): void {
   for (const router of runtime.http.routers.values()) {
     const tls = router.config?.tls;
     if (router.status === 'disabled' || tls?.certResolver === undefined || tls.certResolver === '') continue;
-    if (config.certificatesResolvers?.[tls.certResolver] === undefined) continue;
+    if (config.certificatesResolvers?.[tls.certResolver] === undefined) {
+      unknownResolver(router.name, tls.certResolver);
+      continue;
+    }
     const domains = tls.domains !== undefined && tls.domains.length > 0
       ? tls.domains.map((d) => ({ main: d.main ?? '', sans: [...(d.sans ?? [])] })).filter((d) => d.main !== '')
       : hostsAsDomains(router.matcher?.hosts ?? null);

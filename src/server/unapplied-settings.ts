@@ -22,6 +22,7 @@ export function unappliedStaticSettings(config: StaticConfig): Diagnostic[] {
     if (ep.http.underscoreHeadersStrategy !== 'keep') out.push(warn(`${at}.http.underscoreHeadersStrategy`, 'underscoreHeadersStrategy'));
     if (ep.reusePort) out.push(warn(`${at}.reusePort`, 'reusePort'));
     if (ep.forwardedHeaders.connection.length > 0) out.push(warn(`${at}.forwardedHeaders.connection`, 'forwardedHeaders.connection'));
+    if (ep.http2.maxEncoderHeaderTableSize !== 4096) out.push(warn(`${at}.http2.maxEncoderHeaderTableSize`, 'http2.maxEncoderHeaderTableSize'));
     const t = ep.transport;
     if (t.respondingTimeouts.writeTimeout > 0) out.push(warn(`${at}.transport.respondingTimeouts.writeTimeout`, 'writeTimeout'));
     if (t.keepAliveMaxRequests > 0) out.push(warn(`${at}.transport.keepAliveMaxRequests`, 'keepAliveMaxRequests'));
