@@ -12,6 +12,7 @@
  */
 import { connect, isIP, type Socket } from 'node:net';
 import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { peerCertUriMismatch } from '../../proxy/upstream-connector.ts';
 import { encodeProxyHeader } from '../../proxy/proxy-protocol-header.ts';
 import type { HostPort } from './host-port.ts';
 
@@ -101,13 +102,6 @@ export function dialTcpServer(options: DialOptions): Promise<Socket | TLSSocket>
       current = secure;
       secure.once('error', fail);
       secure.once('secureConnect', () => {
-        const uri = settings.tls?.peerCertURI ?? '';
-        // Checked here too because with insecureSkipVerify Node never asks checkServerIdentity;
-        // Traefik checks peerCertURI whatever insecureSkipVerify says.
-        if (uri !== '' && !uriSans(secure.getPeerCertificate()).includes(uri)) {
-          fail(peerCertUriError(uri));
-          return;
-        }
         raw.removeListener('error', fail);
         // The TLS socket reports failures of the connection under it from now on.
         raw.on('error', () => undefined);
@@ -123,36 +117,33 @@ function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('dial aborted');
 }
 
-/** Options of tls.connect for the settings; `host` is the server address's host. */
+/**
+ * Options of tls.connect for the settings; `host` is the server address's host. The server
+ * certificate is checked as towards HTTPS servers (proxy/upstream-connector.ts, Traefik's rule):
+ * `insecureSkipVerify` skips chain and name checks, but with `peerCertURI` the chain is still
+ * verified and the certificate's URI SAN must match.
+ */
 function tlsConnectOptions(tls: TcpClientTlsSettings | null, host: string): ConnectionOptions {
   const name = tls === null || tls.serverName === '' ? host : tls.serverName;
+  const uri = tls?.peerCertURI ?? '';
+  const skipVerify = tls?.insecureSkipVerify ?? false;
   const out: ConnectionOptions = {
     // SNI carries host names only (RFC 6066 §3).
     ...(isIP(name) === 0 ? { servername: name } : {}),
-    rejectUnauthorized: !(tls?.insecureSkipVerify ?? false),
+    rejectUnauthorized: !skipVerify || uri !== '',
+    checkServerIdentity: (_: string, cert: PeerCertificate) => {
+      if (!skipVerify) {
+        const err = checkServerIdentity(name, cert);
+        if (err !== undefined) return err;
+      }
+      return uri === '' ? undefined : peerCertUriMismatch(uri, cert);
+    },
   };
-  if (tls === null) return { ...out, checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(name, cert) };
+  if (tls === null) return out;
   if (tls.rootCAs.length > 0) out.ca = [...tls.rootCAs];
   if (tls.certificates.length > 0) {
     out.cert = tls.certificates.map((c) => c.cert);
     out.key = tls.certificates.map((c) => c.key);
   }
-  const uri = tls.peerCertURI;
-  out.checkServerIdentity = uri === ''
-    ? (_: string, cert: PeerCertificate) => checkServerIdentity(name, cert)
-    : (_: string, cert: PeerCertificate) => (uriSans(cert).includes(uri)
-      ? undefined
-      : peerCertUriError(uri));
-  return out;
-}
-
-function peerCertUriError(uri: string): Error {
-  return new Error(`the server certificate does not carry the URI SAN "${uri}" (peerCertURI)`);
-}
-
-/** URI entries of a certificate's subjectAltName (`URI:spiffe://…, DNS:…`). */
-function uriSans(cert: PeerCertificate): string[] {
-  const out: string[] = [];
-  for (const part of (cert.subjectaltname ?? '').split(/,\s*/)) if (part.startsWith('URI:')) out.push(part.slice(4));
   return out;
 }
