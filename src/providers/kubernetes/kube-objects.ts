@@ -12,6 +12,7 @@ export type KubeKind =
   | 'Service'
   | 'EndpointSlice'
   | 'Secret'
+  | 'ConfigMap'
   | 'Node'
   | 'BackendConfig'
   | 'IngressRoute'
@@ -50,8 +51,10 @@ export interface KubeObject {
   readonly metadata: KubeObjectMeta;
   readonly spec?: unknown;
   readonly status?: unknown;
-  /** Secrets: base64 values. */
+  /** Secrets: base64 values; ConfigMaps: plain text values. */
   readonly data?: Readonly<Record<string, string>>;
+  /** Secrets: `Opaque`, `kubernetes.io/tls`, `kubernetes.io/basic-auth`, … */
+  readonly type?: string;
   /** EndpointSlices. */
   readonly addressType?: string;
   readonly endpoints?: unknown;

@@ -1,0 +1,99 @@
+/**
+ * The Kubernetes Ingress provider's translation: a pure function of the watched objects
+ * (Ingress, IngressClass, Service, EndpointSlice, Secret, Node, BackendConfig) and the static
+ * `providers.kubernetesIngress` options to Traefik's dynamic configuration (names unqualified;
+ * the pipeline adds `@kubernetes`).
+ *
+ * Order: Ingresses the class filter accepts (ingress-class-filter.ts), in the snapshot's order
+ * (namespace, name); each is read (ingress-model.ts), its annotations parsed
+ * (ingress-annotations.ts), its routes translated (ingress-routes.ts); ingress-nginx canaries
+ * come last and join the routes they split (nginx-canary.ts). One bad object never breaks the
+ * others: a malformed path, an unresolvable Service or a bad Service annotation leaves that path
+ * out; a bad Ingress annotation leaves that Ingress out; each with a diagnostic on the object and
+ * field. Where this differs from Traefik on purpose, the module that does it says so.
+ *
+ * Not done here: Ingress status (ingress-status.ts) and `labelSelector` (applied by the API
+ * server). `strictPrefixMatching` needs no handling: Prefix paths are always element-wise.
+ */
+import type { KubeSnapshot } from '../kube-objects.ts';
+import type { Translation } from '../translation.ts';
+import { createServiceBuilder } from './build-service.ts';
+import { readIngressAnnotations } from './ingress-annotations.ts';
+import { createIngressClassFilter } from './ingress-class-filter.ts';
+import { createDiagnosticSink } from './ingress-diagnostics.ts';
+import { readIngress } from './ingress-model.ts';
+import { translateIngressRoutes, routeKey, type RouteContext, type TranslatedRoute } from './ingress-routes.ts';
+import { loadIngressCertificates } from './ingress-tls.ts';
+import { joinCanary } from './nginx-canary.ts';
+import { createTranslationBuilder } from './translation-builder.ts';
+
+/**
+ * The `providers.kubernetesIngress` options the translation reads (the static config type
+ * `KubernetesIngressProviderConfig` fits); absent booleans are false.
+ */
+export interface TranslateIngressOptions {
+  readonly ingressClass?: string | undefined;
+  readonly allowEmptyServices?: boolean;
+  readonly allowExternalNameServices?: boolean;
+  readonly nativeLBByDefault?: boolean;
+  readonly disableIngressClassLookup?: boolean;
+  readonly disableClusterScopeResources?: boolean;
+  /**
+   * Namespaces whose Ingresses and Services may reference other providers' middlewares, TLS
+   * options and servers transports. Empty (the schema's default) means no restriction: the
+   * static schema cannot tell "unset" (Traefik: all allowed) from `[]` (Traefik: none).
+   */
+  readonly crossProviderNamespaces?: readonly string[];
+  /** Accepted for compatibility: Prefix paths are element-wise whatever its value. */
+  readonly strictPrefixMatching?: boolean;
+}
+
+/** Translates the Ingresses of `snapshot`. Pure: no I/O, clock or randomness. */
+export function translateIngresses(snapshot: KubeSnapshot, options: TranslateIngressOptions = {}): Translation {
+  const sink = createDiagnosticSink();
+  const builder = createTranslationBuilder(sink);
+  const crossProviderNamespaces = options.crossProviderNamespaces ?? [];
+  const services = createServiceBuilder(snapshot, {
+    nativeLBByDefault: options.nativeLBByDefault === true,
+    crossProviderNamespaces,
+    allowExternalNameServices: options.allowExternalNameServices === true,
+    allowEmptyServices: options.allowEmptyServices === true,
+    disableClusterScopeResources: options.disableClusterScopeResources === true,
+  }, sink);
+  const ctx: RouteContext = { sink, builder, services };
+  const accepts = createIngressClassFilter(snapshot, options);
+
+  const routes = new Map<string, TranslatedRoute>();
+  const canaries: (() => void)[] = [];
+  const joined = new Set<string>();
+  for (const object of snapshot.list('Ingress')) {
+    if (!accepts(object)) continue;
+    const model = readIngress(object, sink);
+    loadIngressCertificates(model, snapshot, sink, builder.certificates);
+    const { annotations, valid } = readIngressAnnotations(model, snapshot, crossProviderNamespaces, sink);
+    if (!valid) {
+      sink.error('INGRESS_LEFT_OUT', object, 'metadata.annotations', 'the Ingress is left out because of the annotation errors above');
+      continue;
+    }
+    const canary = annotations.nginx.canary;
+    if (canary !== undefined) {
+      canaries.push(() => joinCanary(ctx, routes, joined, model, annotations, canary));
+      continue;
+    }
+    for (const route of translateIngressRoutes(ctx, model, annotations)) {
+      const key = routeKey(model.namespace, route.path.host, route.path.path, route.path.pathType);
+      const earlier = routes.get(key);
+      if (earlier === undefined) {
+        routes.set(key, route);
+      } else {
+        // Kubernetes leaves the outcome unspecified; the routers tie and the first name wins.
+        sink.warn('INGRESS_DUPLICATE_PATH', object, route.path.field,
+          `host ${JSON.stringify(route.path.host)} path ${JSON.stringify(route.path.path)} (${route.path.pathType}) is also routed by `
+          + `Ingress ${earlier.model.namespace}/${earlier.model.name}; their routers have the same priority and the one whose name sorts first `
+          + 'is used (a canary joins the first Ingress)');
+      }
+    }
+  }
+  for (const join of canaries) join();
+  return builder.finish();
+}
