@@ -23,6 +23,11 @@ import { merge } from '../pipeline/merge.ts';
 import { defaultProviderPrecedence } from '../pipeline/precedence.ts';
 import { resolve } from '../pipeline/resolve.ts';
 import { createFileProvider } from '../providers/file/file-provider.ts';
+import { translateCrds } from '../providers/kubernetes/crd/translate-crds.ts';
+import { translateIngresses } from '../providers/kubernetes/ingress/translate-ingresses.ts';
+import { controllerInstance, createKubeClient, loadKubeConfig, type KubeClient } from '../providers/kubernetes/kube-client.ts';
+import { createKubeSource } from '../providers/kubernetes/kube-source.ts';
+import { createKubernetesProvider } from '../providers/kubernetes/kubernetes-provider.ts';
 import { implementedMiddlewareKinds } from '../middlewares/registry.ts';
 import { createUpstreamPools } from '../proxy/upstream-pools.ts';
 import { createHealthRegistry } from '../services/health/server-health.ts';
@@ -35,6 +40,9 @@ import { createHttpEntryPoint, type HttpEntryPoint } from './http-entry-point.ts
 import { httpsHostsByEntryPoint, noHttpsHosts, type HttpsHosts } from './https-hosts.ts';
 import { acmeResolverDiagnostics, acmeResolvers, httpChallengeEntryPoints } from '../config/static-acme.ts';
 import { createAcmeManager, type AcmeManager } from './acme/acme-manager.ts';
+import type { AcmeStore } from './acme/acme-store.ts';
+import { createFileAcmeStore } from './acme/file-acme-store.ts';
+import { createSecretAcmeStore, parseSecretStorage } from './acme/secret-acme-store.ts';
 import { buildTcp, type BuiltTcpState } from './build-tcp.ts';
 import { entryPointModel } from './entry-point-model.ts';
 import { buildUdp, type BuiltUdpState } from './build-udp.ts';
@@ -73,7 +81,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
   const pools = createUpstreamPools({ clock });
   // ACME: stored certificates are read before the first handshake; orders run in the background.
   const acme = config.certificatesResolvers !== undefined && Object.keys(config.certificatesResolvers).length > 0
-    ? await createAcmeManager({ resolvers: acmeResolvers(config.certificatesResolvers), clock, logger })
+    ? await createAcmeManager({ resolvers: acmeResolvers(config.certificatesResolvers), clock, logger, storeFor: acmeStores(config) })
     : null;
   const acmeHttpEntryPoints = httpChallengeEntryPoints(config.certificatesResolvers);
   const health = createHealthRegistry(clock);
@@ -205,6 +213,8 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       watch: f.watch,
     }));
   }
+
+  providers.push(...kubernetesProviders(config, clock, logger));
 
   const defaultTransport = staticDefaultTransport(config.serversTransport);
   const apply = (snapshots: ReadonlyMap<string, Snapshot>): void => {
@@ -375,6 +385,51 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       await pools.dispose();
       await accessLog?.dispose();
     },
+  };
+}
+
+/**
+ * The Kubernetes Ingress and CRD providers the static configuration enables. The client
+ * configuration is loaded here, before anything serves: a missing kubeconfig or endpoint is a
+ * start error naming the option, never a provider that silently watches nothing.
+ */
+function kubernetesProviders(config: StaticConfig, clock: Clock, logger: Logger): Provider[] {
+  const out: Provider[] = [];
+  const ingress = config.providers.kubernetesIngress;
+  if (ingress !== undefined) {
+    const kc = loadKubeConfig(ingress, 'providers.kubernetesIngress');
+    const instance = controllerInstance(kc);
+    const source = createKubeSource(createKubeClient(kc), { clock, logger, instance });
+    out.push(createKubernetesProvider('kubernetes', ingress, { source, clock, logger, translate: translateIngresses, instance }));
+  }
+  const crd = config.providers.kubernetesCRD;
+  if (crd !== undefined) {
+    const kc = loadKubeConfig(crd, 'providers.kubernetesCRD');
+    const source = createKubeSource(createKubeClient(kc), { clock, logger, instance: controllerInstance(kc) });
+    out.push(createKubernetesProvider('kubernetescrd', crd, { source, clock, logger, translate: translateCrds }));
+  }
+  return out;
+}
+
+/**
+ * Where each resolver keeps its ACME data: Traefik's acme.json file, or, for
+ * `storage: kubernetes-secret://<namespace>/<name>`, a Secret that every replica shares (through
+ * the Kubernetes providers' client configuration, or the in-cluster service account).
+ */
+function acmeStores(config: StaticConfig): (storage: string) => AcmeStore {
+  const stores = new Map<string, AcmeStore>();
+  let client: KubeClient | undefined;
+  return (storage) => {
+    let store = stores.get(storage);
+    if (store !== undefined) return store;
+    const secret = parseSecretStorage(storage);
+    if (secret === null) store = createFileAcmeStore(storage);
+    else {
+      client ??= createKubeClient(loadKubeConfig(config.providers.kubernetesIngress ?? config.providers.kubernetesCRD ?? {}, 'certificatesResolvers'));
+      store = createSecretAcmeStore(client, secret.namespace, secret.name);
+    }
+    stores.set(storage, store);
+    return store;
   };
 }
 

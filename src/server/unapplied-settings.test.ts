@@ -14,8 +14,8 @@ test('settings that are parsed but not applied yet are warnings naming their pat
     '--entryPoints.web.address=:80',
     '--entryPoints.web.http.encodedCharacters.allowEncodedSlash=true',
     '--entryPoints.web.reusePort=true',
-    '--providers.kubernetesCRD=true',
-  ]), ['entryPoints.web.http.encodedCharacters', 'entryPoints.web.reusePort', 'providers.kubernetesCRD']);
+    '--metrics.prometheus=true',
+  ]), ['entryPoints.web.http.encodedCharacters', 'entryPoints.web.reusePort', 'metrics']);
 });
 
 test('a configuration using only applied settings gets no warning', () => {

@@ -28,8 +28,6 @@ export function unappliedStaticSettings(config: StaticConfig): Diagnostic[] {
     if (t.keepAliveMaxRequests > 0) out.push(warn(`${at}.transport.keepAliveMaxRequests`, 'keepAliveMaxRequests'));
     if (t.keepAliveMaxTime > 0) out.push(warn(`${at}.transport.keepAliveMaxTime`, 'keepAliveMaxTime'));
   }
-  if (config.providers.kubernetesIngress !== undefined) out.push(warn('providers.kubernetesIngress', 'the Kubernetes Ingress provider'));
-  if (config.providers.kubernetesCRD !== undefined) out.push(warn('providers.kubernetesCRD', 'the Kubernetes CRD provider'));
   if (config.metrics !== undefined) out.push(warn('metrics', 'metrics'));
   if (config.accessLog?.addInternals) out.push(warn('accessLog.addInternals', 'accessLog.addInternals'));
   return out;
