@@ -6,7 +6,7 @@
 import type { Snapshot, Provider } from '../config/snapshot.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { Clock } from '../lib/clock.ts';
-import { createThrottle, type Throttle } from './throttle.ts';
+import { createThrottle, type Throttle } from '../lib/throttle.ts';
 
 /** What the aggregator runs and where it hands snapshots on. */
 export interface AggregatorOptions {

@@ -19,7 +19,8 @@ import { EventEmitter } from 'node:events';
 import type { Diagnostic } from '../../config/diagnostics.ts';
 import { emptyDynamicConfig, parseDynamicConfig, type RejectedItem } from '../../config/dynamic.ts';
 import type { Provider, Snapshot } from '../../config/snapshot.ts';
-import type { Clock, TimerHandle } from '../../lib/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { createThrottle } from '../../lib/throttle.ts';
 import type { ControllerInstance } from './kube-client.ts';
 import type { KubeKind, KubeObject, KubeSnapshot } from './kube-objects.ts';
 import type { KubeLogger, KubeSource, KubeWatchOptions } from './kube-source.ts';
@@ -182,7 +183,9 @@ export function createKubernetesProvider<O extends KubernetesProviderOptions>(
         });
       }
 
-      const throttle = createRebuildThrottle(options.throttleDuration, clock, rebuild);
+      // Traefik's throttleDuration, as the aggregator applies providersThrottleDuration: the first
+      // change rebuilds at once; changes within the window make one rebuild when it closes.
+      const throttle = createThrottle<null>({ windowMs: options.throttleDuration, clock, apply: rebuild });
       // A relist reports every object in one synchronous burst: one rebuild for all of it.
       let queued = false;
       const unsubscribe = watch.onChange(() => {
@@ -190,10 +193,10 @@ export function createKubernetesProvider<O extends KubernetesProviderOptions>(
         queued = true;
         queueMicrotask(() => {
           queued = false;
-          throttle.push();
+          throttle.push(null);
         });
       });
-      throttle.push();
+      throttle.push(null);
 
       await aborted;
       unsubscribe();
@@ -204,42 +207,6 @@ export function createKubernetesProvider<O extends KubernetesProviderOptions>(
     },
   };
   return provider;
-}
-
-/**
- * Traefik's throttleDuration as pipeline/throttle.ts applies providersThrottleDuration (which
- * providers/ may not import): the first change rebuilds at once and opens a window; changes
- * during the window make one rebuild when it closes (reading the caches then), which opens the
- * next; a quiet window ends the cycle.
- */
-function createRebuildThrottle(windowMs: number, clock: Clock, rebuild: () => void): { push(): void; dispose(): void } {
-  let timer: TimerHandle | undefined;
-  let waiting = false;
-  let disposed = false;
-  const open = (): void => { timer = clock.setTimeout(close, windowMs); };
-  function close(): void {
-    timer = undefined;
-    if (disposed || !waiting) return;
-    waiting = false;
-    open();
-    rebuild();
-  }
-  return {
-    push() {
-      if (disposed) return;
-      if (timer !== undefined) {
-        waiting = true;
-        return;
-      }
-      if (windowMs > 0) open();
-      rebuild();
-    },
-    dispose() {
-      disposed = true;
-      if (timer !== undefined) clock.clearTimeout(timer);
-      timer = undefined;
-    },
-  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createManualClock } from '../lib/manual-clock.ts';
+import { createManualClock } from './manual-clock.ts';
 import { createThrottle } from './throttle.ts';
 
 test('a zero window applies every value at once', () => {

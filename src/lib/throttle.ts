@@ -4,7 +4,7 @@
  * latest is applied when it closes (opening the next window). A quiet window closes the cycle,
  * so the next value is applied at once again.
  */
-import type { Clock, TimerHandle } from '../lib/clock.ts';
+import type { Clock, TimerHandle } from './clock.ts';
 
 /** A per-provider throttle. */
 export interface Throttle<T> {
