@@ -15,7 +15,7 @@
  * path of that host.
  */
 import type { KubeObject } from '../kube-objects.ts';
-import type { ServiceBuilder } from './build-service.ts';
+import type { BuiltService, ServiceBuilder } from './build-service.ts';
 import type { DiagnosticSink } from './ingress-diagnostics.ts';
 import type { IngressAnnotations } from './ingress-annotations.ts';
 import type { BackendRef, IngressModel, IngressPath } from './ingress-model.ts';
@@ -70,13 +70,17 @@ function serviceNameFor(model: IngressModel, backend: BackendRef, a: IngressAnno
     : serviceName(model.namespace, backend.service, backend.port);
 }
 
+/** Registers a built service and the middlewares it uses; false when one of them is refused. */
+export function registerService(ctx: RouteContext, object: KubeObject, built: BuiltService, field: string): boolean {
+  for (const [n, m] of built.middlewares) if (!ctx.builder.addMiddleware(n, m, object, field)) return false;
+  return ctx.builder.addService(built.name, built.config, object, field);
+}
+
 /** Builds (and registers) the service of one backend; its name, or undefined. */
 function backendService(ctx: RouteContext, model: IngressModel, backend: BackendRef, a: IngressAnnotations, name?: string): string | undefined {
   const service = name ?? serviceNameFor(model, backend, a);
   const built = ctx.services.build(model.object, backend, service, a.overrides);
-  if (built === undefined) return undefined;
-  for (const [n, m] of built.middlewares) ctx.builder.addMiddleware(n, m, model.object, backend.field);
-  ctx.builder.addService(service, built.config, model.object);
+  if (built === undefined || !registerService(ctx, model.object, built, backend.field)) return undefined;
   return service;
 }
 
@@ -139,7 +143,10 @@ interface RouteGroup {
 /** Translates one Ingress (annotations already read and valid); returns its routes. */
 export function translateIngressRoutes(ctx: RouteContext, model: IngressModel, a: IngressAnnotations): TranslatedRoute[] {
   const middlewares = ingressMiddlewares(ctx, model, a);
-  if (middlewares === undefined) return [];
+  if (middlewares === undefined) {
+    ctx.sink.error('INGRESS_LEFT_OUT', model.object, 'metadata.annotations', 'the Ingress is left out: a middleware its annotations ask for is not valid');
+    return [];
+  }
   const tlsHost = tlsHostPredicate(model);
   const explicit = a.router.priority ?? a.v1.priority;
   const syntax = a.router.ruleSyntax ?? 'v3';
@@ -177,11 +184,8 @@ export function translateIngressRoutes(ctx: RouteContext, model: IngressModel, a
     }
     const service = routeService(ctx, model, a, name, first, paths);
     if (service === undefined) continue;
-    const pathMiddlewares: string[] = [];
-    for (const [suffix, config] of v1?.middlewares ?? []) {
-      const mw = `${name}-${suffix}`;
-      if (ctx.builder.addMiddleware(mw, config, model.object, first.field)) pathMiddlewares.push(mw);
-    }
+    const pathMiddlewares = (v1?.middlewares ?? []).map(([suffix]) => `${name}-${suffix}`);
+    if (!(v1?.middlewares ?? []).every(([suffix, config]) => ctx.builder.addMiddleware(`${name}-${suffix}`, config, model.object, first.field))) continue;
     const rank = hostRank(first.host);
     const priority = explicit ?? pathPriority(rank, match, 0);
     const routers = addRouters(ctx, model, a, {
@@ -228,8 +232,7 @@ function routeService(
     children.push({ name: child, weight: weights[i]! });
   }
   const weighted = `${name}-weighted`;
-  ctx.builder.addService(weighted, { weighted: { services: children } }, model.object);
-  return weighted;
+  return ctx.builder.addService(weighted, { weighted: { services: children } }, model.object, first.field) ? weighted : undefined;
 }
 
 function translateDefaultBackend(

@@ -7,7 +7,7 @@
  * 2. `canary-by-cookie`: the cookie `always` → canary, `never` → main;
  * 3. `canary-weight` of `canary-weight-total` (default 100) → a `weighted` service of main and
  *    canary on the main routers (sticky between the two when the main Ingress has cookie affinity
- *    and `affinity-canary-behavior` is not `legacy`).
+ *    and neither Ingress sets `affinity-canary-behavior: legacy`).
  * Header and cookie conditions are extra routers on the same rule plus the condition, with the
  * priorities just above the main router (never above a longer path), as Traefik's ingress-nginx
  * provider builds them: `<router>-canary` (condition → canary) and, when a weight splits the
@@ -25,7 +25,7 @@ import type { IngressModel } from './ingress-model.ts';
 import { ingressServiceName, serviceName } from './ingress-names.ts';
 import { hasOverrides } from './ingress-overrides.ts';
 import { matcher, type RuleSyntax } from './ingress-rule.ts';
-import { routeKey, type RouteContext, type TranslatedRoute } from './ingress-routes.ts';
+import { registerService, routeKey, type RouteContext, type TranslatedRoute } from './ingress-routes.ts';
 import type { CanarySettings } from './nginx-annotations.ts';
 
 /** The condition sending a request to the canary, and the one keeping it on main ("never"). */
@@ -76,22 +76,21 @@ export function joinCanary(
       ? ingressServiceName(model.namespace, model.name, p.backend.service, p.backend.port)
       : serviceName(model.namespace, p.backend.service, p.backend.port);
     const built = ctx.services.build(model.object, p.backend, name, a.overrides);
-    if (built === undefined) continue;
+    if (built === undefined || !registerService(ctx, model.object, built, p.backend.field)) continue;
     joined.add(key);
-    for (const [n, m] of built.middlewares) ctx.builder.addMiddleware(n, m, model.object, p.backend.field);
-    ctx.builder.addService(name, built.config, model.object);
 
     if (canary.weight > 0) {
       const weighted: Record<string, unknown> = {
         services: [{ name: main.serviceName, weight: canary.weightTotal - canary.weight }, { name, weight: canary.weight }],
       };
       const cookieName = main.cookie?.['name'];
-      if (a.nginx.stickyCanary && main.cookie !== undefined && typeof cookieName === 'string') {
+      if (a.nginx.stickyCanary && main.stickyCanary && main.cookie !== undefined && typeof cookieName === 'string') {
         weighted['sticky'] = { cookie: { ...main.cookie, name: `${cookieName}-canary` } };
       }
       const weightedName = `${main.baseName}-canary-weighted`;
-      ctx.builder.addService(weightedName, { weighted }, model.object);
-      for (const r of main.routers) r.router['service'] = weightedName;
+      if (ctx.builder.addService(weightedName, { weighted }, model.object, p.field)) {
+        for (const r of main.routers) r.router['service'] = weightedName;
+      }
     }
 
     for (const r of main.routers) {

@@ -76,27 +76,33 @@ function paths(value: unknown, depth: number, prefix: (string | number)[] = []):
 function replaced(value: unknown, path: readonly (string | number)[], replacement: unknown): unknown {
   if (path.length === 0) return replacement;
   const [head, ...rest] = path;
-  const copy: Record<string | number, unknown> = Array.isArray(value) ? [...value] : { ...(value as Record<string, unknown>) };
+  const copy = (Array.isArray(value) ? [...value] : { ...(value as Record<string, unknown>) }) as Record<string | number, unknown>;
   copy[head!] = replaced(copy[head!], rest, replacement);
   return copy;
 }
 
 describe('Ingress translation of malformed objects', () => {
   const replacements: unknown[] = [null, 42, 'x', [], {}, true];
-  for (const fixture of ['traefik1-ingress.yaml', 'nginx-canary.yaml', 'endpoints.yaml', 'affinity-sources.yaml', 'tls.yaml']) {
+  for (const fixture of readdirSync(fixtures).filter((file) => file.endsWith('.yaml')).sort()) {
     it(`never throws and stays valid when any field of ${fixture} is replaced`, () => {
       const { objects, options } = loadFixture(fixture);
       let n = 0;
       objects.forEach((object, i) => {
         for (const path of paths(object, 7)) {
+          // kind, apiVersion and metadata's name and namespace are always there, as strings (the
+          // API server guarantees them); everything else may be anything.
           if (path[0] === 'kind' || path[0] === 'apiVersion') continue;
+          if (path[0] === 'metadata' && (path.length === 1 || path[1] === 'name' || path[1] === 'namespace')) continue;
           const broken = [...objects];
           broken[i] = replaced(object, path, replacements[n++ % replacements.length]) as typeof object;
           const translation = translateIngresses(snapshotOf(broken), options);
-          assert.deepEqual(pipelineProblems(translation.config), [], `${fixture}: ${objects[i]!.kind} ${path.join('.')}`);
+          // A middleware reference is the user's to get right (the pipeline reports a missing one).
+          const userReference = String(path.at(-1)).endsWith('/router.middlewares');
+          const problems = pipelineProblems(translation.config).filter((p) => !(userReference && /middleware .* does not exist/.test(p)));
+          assert.deepEqual(problems, [], `${fixture}: ${objects[i]!.kind} ${path.join('.')}`);
         }
       });
-      assert.ok(n > 50, `only ${n} variations`);
+      assert.ok(n > 10, `only ${n} variations`);
     });
   }
 });

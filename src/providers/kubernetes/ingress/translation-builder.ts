@@ -3,8 +3,17 @@
  * with the object each item comes from, and turns it into a Translation. Routers stay mutable
  * until the end: an ingress-nginx canary, read after the Ingresses it joins, re-points their
  * routers at a weighted service.
+ *
+ * Services and middlewares are checked against the dynamic configuration schema as they come
+ * in: values copied from annotations (IP ranges, durations, header maps) are then reported on the
+ * Kubernetes object that holds them, and the item is refused (its path or Ingress left out by
+ * the caller) instead of being rejected later under a generated name.
  */
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { httpMiddlewareSchema } from '../../../config/http-middlewares.ts';
+import { httpServiceSchema } from '../../../config/http-services.ts';
+import { issuesToDiagnostics } from '../../../config/issue-diagnostics.ts';
 import { objectRef, type KubeObject } from '../kube-objects.ts';
 import type { Translation } from '../translation.ts';
 import type { DiagnosticSink } from './ingress-diagnostics.ts';
@@ -20,9 +29,12 @@ export interface TranslationBuilder {
    * warning). Returns the name used.
    */
   addRouter(name: string, router: RouterDraft, source: KubeObject, field: string): string;
-  /** Adds a service; the first of two with one name is kept (identical ones are the norm). */
-  addService(name: string, config: Readonly<Record<string, unknown>>, source: KubeObject): void;
-  /** Adds a middleware; false (with an error) when the name holds a different middleware. */
+  /**
+   * Adds a service; the first of two with one name is kept (identical ones are the norm). False
+   * (with an error at `field`) when the service is not valid.
+   */
+  addService(name: string, config: Readonly<Record<string, unknown>>, source: KubeObject, field: string): boolean;
+  /** Adds a middleware; false (with an error) when it is not valid or the name holds another one. */
   addMiddleware(name: string, config: Readonly<Record<string, unknown>>, source: KubeObject, field: string): boolean;
   readonly certificates: Map<string, IngressCertificate>;
   finish(): Translation;
@@ -35,6 +47,13 @@ export function createTranslationBuilder(sink: DiagnosticSink): TranslationBuild
   const middlewares = new Map<string, { config: Readonly<Record<string, unknown>>; json: string }>();
   const certificates = new Map<string, IngressCertificate>();
   const sources = new Map<string, string>();
+  const valid = (schema: z.ZodType, config: unknown, what: string, source: KubeObject, field: string): boolean => {
+    const result = schema.safeParse(config);
+    if (result.success) return true;
+    const problems = issuesToDiagnostics(result.error.issues, [], objectRef(source), undefined).map((d) => `${d.path}: ${d.message}`);
+    sink.error('INGRESS_GENERATED_INVALID', source, field, `the ${what} built from this object is not valid (${problems.join('; ')})`);
+    return false;
+  };
 
   return {
     certificates,
@@ -49,10 +68,12 @@ export function createTranslationBuilder(sink: DiagnosticSink): TranslationBuild
       sources.set(`http.routers ${final}`, objectRef(source));
       return final;
     },
-    addService(name, config, source) {
-      if (services.has(name)) return;
+    addService(name, config, source, field) {
+      if (services.has(name)) return true;
+      if (!valid(httpServiceSchema, config, `service ${name}`, source, field)) return false;
       services.set(name, config);
       sources.set(`http.services ${name}`, objectRef(source));
+      return true;
     },
     addMiddleware(name, config, source, field) {
       const json = JSON.stringify(config);
@@ -63,6 +84,7 @@ export function createTranslationBuilder(sink: DiagnosticSink): TranslationBuild
           `the middleware name ${name} is already taken by ${sources.get(`http.middlewares ${name}`) ?? 'another object'} with other settings`);
         return false;
       }
+      if (!valid(httpMiddlewareSchema, config, `middleware ${name}`, source, field)) return false;
       middlewares.set(name, { config, json });
       sources.set(`http.middlewares ${name}`, objectRef(source));
       return true;
