@@ -14,7 +14,16 @@ export const unsupportedStaticKeys: readonly (readonly string[])[] = [
   ['providers', 'docker'], ['providers', 'swarm'], ['providers', 'consulCatalog'], ['providers', 'nomad'],
   ['providers', 'ecs'], ['providers', 'consul'], ['providers', 'etcd'], ['providers', 'redis'],
   ['providers', 'zooKeeper'], ['providers', 'http'], ['providers', 'rest'], ['providers', 'plugin'],
-  ['providers', 'kubernetesGateway'], ['providers', 'kubernetesIngressNGINX'], ['providers', 'knative'],
+  ['providers', 'kubernetesGateway'], ['providers', 'knative'],
+  // providers.kubernetesIngressNGINX: ingress-nginx's ConfigMap-like defaults and other options
+  // the provider does not read (the options it reads are in static-providers.ts).
+  ...[
+    'defaultBackendService', 'globalAuthURL', 'proxyConnectTimeout', 'proxyReadTimeout', 'proxySendTimeout',
+    'proxyRequestBuffering', 'clientBodyBufferSize', 'proxyBuffering', 'proxyBodySize', 'proxyBufferSize',
+    'proxyBuffersNumber', 'proxyNextUpstream', 'proxyNextUpstreamTries', 'proxyNextUpstreamTimeout',
+    'upstreamKeepaliveTimeout', 'customHTTPErrors', 'allowCrossNamespaceResources', 'globalAllowedResponseHeaders',
+    'allowSnippetAnnotations', 'ipAllowListStrategy', 'strictValidatePathType',
+  ].map((key) => ['providers', 'kubernetesIngressNGINX', key]),
   ['metrics', 'datadog'], ['metrics', 'statsD'], ['metrics', 'influxDB2'], ['metrics', 'otlp'],
   ['log', 'maxSize'], ['log', 'maxAge'], ['log', 'maxBackups'], ['log', 'compress'], ['log', 'otlp'],
   ['accessLog', 'otlp'],
@@ -41,6 +50,23 @@ function strip(
 }
 
 /**
+ * `experimental.kubernetesIngressNGINX: true` (Traefik v3.5 and v3.6 need it to start the
+ * provider): Switchyard's provider needs no such switch, so the key is removed without a warning,
+ * and `experimental` with it when nothing else is in it.
+ */
+function dropExperimentalNginxSwitch(raw: Record<string, unknown>): void {
+  for (const section of Object.keys(raw)) {
+    const experimental = raw[section];
+    if (section.toLowerCase() !== 'experimental' || !isPlainObject(experimental)) continue;
+    for (const key of Object.keys(experimental)) {
+      const value = experimental[key];
+      if (key.toLowerCase() === 'kubernetesingressnginx' && (value === true || value === 'true')) delete experimental[key];
+    }
+    if (Object.keys(experimental).length === 0) delete raw[section];
+  }
+}
+
+/**
  * Removes unsupported keys from a raw static configuration tree (mutating it) and returns a
  * warning for each.
  */
@@ -48,6 +74,7 @@ export function stripUnsupportedStaticKeys(
   raw: Record<string, unknown>, resource: string, locate: Locate | undefined,
 ): Diagnostic[] {
   const warnings: Diagnostic[] = [];
+  dropExperimentalNginxSwitch(raw);
   for (const pattern of unsupportedStaticKeys) {
     strip(raw, pattern, [], (path) => {
       warnings.push(makeDiagnostic('warning', 'STATIC_KEY_NOT_SUPPORTED', resource, path,

@@ -27,6 +27,7 @@ import { translateCrds } from '../providers/kubernetes/crd/translate-crds.ts';
 import { translateIngresses } from '../providers/kubernetes/ingress/translate-ingresses.ts';
 import { controllerInstance, createKubeClient, loadKubeConfig, type KubeClient } from '../providers/kubernetes/kube-client.ts';
 import { createKubeSource } from '../providers/kubernetes/kube-source.ts';
+import { ingressNginxOptions } from '../providers/kubernetes/ingress-nginx-options.ts';
 import { createKubernetesProvider } from '../providers/kubernetes/kubernetes-provider.ts';
 import { implementedMiddlewareKinds } from '../middlewares/registry.ts';
 import { createUpstreamPools } from '../proxy/upstream-pools.ts';
@@ -389,7 +390,8 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
 }
 
 /**
- * The Kubernetes Ingress and CRD providers the static configuration enables. The client
+ * The Kubernetes Ingress, ingress-nginx Ingress and CRD providers the static configuration
+ * enables (qualifiers `@kubernetes`, `@kubernetesingressnginx`, `@kubernetescrd`). The client
  * configuration is loaded here, before anything serves: a missing kubeconfig or endpoint is a
  * start error naming the option, never a provider that silently watches nothing.
  */
@@ -401,6 +403,14 @@ function kubernetesProviders(config: StaticConfig, clock: Clock, logger: Logger)
     const instance = controllerInstance(kc);
     const source = createKubeSource(createKubeClient(kc), { clock, logger, instance });
     out.push(createKubernetesProvider('kubernetes', ingress, { source, clock, logger, translate: translateIngresses, instance }));
+  }
+  const nginx = config.providers.kubernetesIngressNGINX;
+  if (nginx !== undefined) {
+    const kc = loadKubeConfig(nginx, 'providers.kubernetesIngressNGINX');
+    const instance = controllerInstance(kc);
+    const source = createKubeSource(createKubeClient(kc), { clock, logger, instance });
+    out.push(createKubernetesProvider('kubernetesingressnginx', ingressNginxOptions(nginx),
+      { source, clock, logger, translate: translateIngresses, instance }));
   }
   const crd = config.providers.kubernetesCRD;
   if (crd !== undefined) {
@@ -425,7 +435,8 @@ function acmeStores(config: StaticConfig): (storage: string) => AcmeStore {
     const secret = parseSecretStorage(storage);
     if (secret === null) store = createFileAcmeStore(storage);
     else {
-      client ??= createKubeClient(loadKubeConfig(config.providers.kubernetesIngress ?? config.providers.kubernetesCRD ?? {}, 'certificatesResolvers'));
+      client ??= createKubeClient(loadKubeConfig(config.providers.kubernetesIngress ?? config.providers.kubernetesCRD
+        ?? config.providers.kubernetesIngressNGINX ?? {}, 'certificatesResolvers'));
       store = createSecretAcmeStore(client, secret.namespace, secret.name);
     }
     stores.set(storage, store);

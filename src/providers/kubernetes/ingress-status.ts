@@ -2,7 +2,8 @@
  * Ingress status publishing: `status.loadBalancer.ingress` of the Ingresses this controller
  * processes, from `ingressEndpoint` (a fixed `ip`/`hostname`, or the status of the
  * `publishedService`) or from the nodes' internal IPs (`reportNodeInternalIPs`), as Traefik's
- * updateIngressStatus (reference/kubernetes.md §1.5).
+ * updateIngressStatus (reference/kubernetes.md §1.5); for the `kubernetesingressnginx` provider,
+ * from `publishStatusAddress` or `publishService` (ingress-nginx-status.ts).
  *
  * Differences from Traefik, on purpose:
  * - One replica writes at a time: the holder of a `coordination.k8s.io/v1` Lease (client-go's
@@ -21,6 +22,7 @@ import type { KubeObject, KubeSnapshot } from './kube-objects.ts';
 import { objectRef } from './kube-objects.ts';
 import type { KubeLease, KubeLogger, KubeSource } from './kube-source.ts';
 import { createIngressClassFilter, type IngressClassOptions } from './ingress/ingress-class-filter.ts';
+import { nginxDesiredStatus, publishesNginxStatus, type NginxStatusOptions } from './ingress-nginx-status.ts';
 
 /** One `status.loadBalancer.ingress` entry. */
 export interface LoadBalancerIngress {
@@ -29,8 +31,8 @@ export interface LoadBalancerIngress {
   readonly ports?: readonly { readonly port: number; readonly protocol: string }[];
 }
 
-/** Where the address comes from (`providers.kubernetesIngress`). */
-export interface IngressStatusOptions {
+/** Where the address comes from (`providers.kubernetesIngress`, or `providers.kubernetesIngressNGINX`). */
+export interface IngressStatusOptions extends NginxStatusOptions {
   readonly ingressEndpoint?: {
     readonly ip?: string | undefined;
     readonly hostname?: string | undefined;
@@ -43,7 +45,7 @@ export interface IngressStatusOptions {
 /** True when the options ask for status publishing at all. */
 export function publishesIngressStatus(options: IngressStatusOptions): boolean {
   const e = options.ingressEndpoint;
-  return options.reportNodeInternalIPs === true ||
+  return options.reportNodeInternalIPs === true || publishesNginxStatus(options) ||
     (e !== undefined && [e.ip, e.hostname, e.publishedService].some((v) => v !== undefined && v !== ''));
 }
 
@@ -57,6 +59,7 @@ export type DesiredStatus =
  * order: a fixed ip/hostname, else the published Service by its type, else node internal IPs.
  */
 export function desiredStatus(options: IngressStatusOptions, snapshot: KubeSnapshot): DesiredStatus {
+  if (publishesNginxStatus(options)) return nginxDesiredStatus(options, snapshot);
   const endpoint = options.ingressEndpoint;
   const ip = nonEmpty(endpoint?.ip);
   const hostname = nonEmpty(endpoint?.hostname);

@@ -1,5 +1,6 @@
 /**
- * The live Kubernetes providers, `kubernetes` (Ingress) and `kubernetescrd`: watch the kinds
+ * The live Kubernetes providers, `kubernetes` (Ingress), `kubernetesingressnginx` (Ingress with
+ * ingress-nginx's class rules) and `kubernetescrd`: watch the kinds
  * their translator reads through a KubeSource, wait until every cache holds a complete listing
  * (Traefik's WaitForCacheSync: never a partial view), then on every change rebuild the whole
  * configuration from the caches, as Traefik does, coalescing bursts with the provider's
@@ -9,7 +10,8 @@
  * Kubernetes object each item came from) → emit the Snapshot if it differs from the last one.
  * Diagnostics about an object also become a Warning Event on it, once per distinct message
  * while the problem lasts (Switchyard's addition; Traefik only logs). The Ingress provider with
- * `ingressEndpoint` or `reportNodeInternalIPs` also publishes Ingress status (ingress-status.ts).
+ * `ingressEndpoint` or `reportNodeInternalIPs`, and the ingress-nginx one with `publishService` or
+ * `publishStatusAddress`, also publish Ingress status (ingress-status.ts), each under its own Lease.
  *
  * A translator that throws (a bug) keeps the last snapshot in effect with a diagnostic saying
  * so, as the file provider does; informer failures are retried below this (informers.ts), so the
@@ -28,15 +30,27 @@ import {
   createIngressStatusPublisher, processedIngresses, publishesIngressStatus,
   type IngressStatusOptions, type IngressStatusPublisher, type LeaseTiming, type StatusPass,
 } from './ingress-status.ts';
+import type { IngressClassOptions } from './ingress/ingress-class-filter.ts';
 import type { Translation } from './translation.ts';
 
-/** The two provider names (the qualifiers `@kubernetes`, `@kubernetescrd`). */
-export type KubernetesProviderName = 'kubernetes' | 'kubernetescrd';
+/** The provider names (the qualifiers `@kubernetes`, `@kubernetesingressnginx`, `@kubernetescrd`). */
+export type KubernetesProviderName = 'kubernetes' | 'kubernetesingressnginx' | 'kubernetescrd';
 
-/** The static options the provider itself reads (both providers' static sections fit). */
-export interface KubernetesProviderOptions extends IngressStatusOptions {
-  /** The Ingress provider's class (which Ingresses get status); the translators read it themselves. */
-  readonly ingressClass?: string | undefined;
+/**
+ * The default Lease under which an Ingress provider publishes status: one per provider, as the
+ * two serve different Ingresses and may run side by side in one process.
+ */
+function statusLeaseName(name: KubernetesProviderName): string {
+  return name === 'kubernetesingressnginx' ? 'switchyard-ingress-nginx-status' : 'switchyard-ingress-status';
+}
+
+/**
+ * The static options the provider itself reads: `providers.kubernetesIngress` and
+ * `providers.kubernetesCRD` fit as they are, `providers.kubernetesIngressNGINX` once read by
+ * ingressNginxOptions. The class rules say which Ingresses get status; the translators read
+ * them themselves.
+ */
+export interface KubernetesProviderOptions extends IngressStatusOptions, IngressClassOptions {
   /** Namespaces to watch; empty: all. */
   readonly namespaces: readonly string[];
   /** Applied by the server to Ingresses (`kubernetes`) or to the Traefik CRDs (`kubernetescrd`). */
@@ -82,7 +96,7 @@ export interface KubernetesProvider extends Provider {
 /** The kinds each provider's translator reads (reference/kubernetes.md §1.1, §2.1). */
 export function watchedKinds(name: KubernetesProviderName, options: KubernetesProviderOptions): KubeKind[] {
   const clusterScoped = options.disableClusterScopeResources !== true;
-  if (name === 'kubernetes') {
+  if (name === 'kubernetes' || name === 'kubernetesingressnginx') {
     return [
       'Ingress', 'Service', 'EndpointSlice', 'Secret', 'BackendConfig',
       ...(clusterScoped && options.disableIngressClassLookup !== true ? ['IngressClass' as const] : []),
@@ -99,7 +113,7 @@ export function watchedKinds(name: KubernetesProviderName, options: KubernetesPr
 /** Server-side label selectors: the provider's on its own kinds, `owner!=helm` on Secrets (Helm release secrets). */
 export function watchOptions(name: KubernetesProviderName, options: KubernetesProviderOptions): KubeWatchOptions {
   const selector = options.labelSelector !== undefined && options.labelSelector !== '' ? options.labelSelector : undefined;
-  const own: readonly KubeKind[] = name === 'kubernetes' ? ['Ingress']
+  const own: readonly KubeKind[] = name !== 'kubernetescrd' ? ['Ingress']
     : ['IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP', 'Middleware', 'MiddlewareTCP', 'TraefikService',
       'ServersTransport', 'ServersTransportTCP', 'TLSOption', 'TLSStore'];
   const labelSelectors: Partial<Record<KubeKind, string>> = { Secret: 'owner!=helm' };
@@ -107,12 +121,12 @@ export function watchOptions(name: KubernetesProviderName, options: KubernetesPr
   return { namespaces: options.namespaces, labelSelectors };
 }
 
-/** Creates the `kubernetes` or `kubernetescrd` provider. */
+/** Creates the `kubernetes`, `kubernetesingressnginx` or `kubernetescrd` provider. */
 export function createKubernetesProvider<O extends KubernetesProviderOptions>(
   name: KubernetesProviderName, options: O, deps: KubernetesProviderDeps<O>,
 ): KubernetesProvider {
   const { source, clock, logger } = deps;
-  const publishes = name === 'kubernetes' && publishesIngressStatus(options);
+  const publishes = name !== 'kubernetescrd' && publishesIngressStatus(options);
   if (publishes && deps.instance === undefined) throw new Error('publishing Ingress status needs deps.instance (who holds the Lease)');
   const instance = publishes ? deps.instance : undefined;
   const events = new EventEmitter();
@@ -140,7 +154,7 @@ export function createKubernetesProvider<O extends KubernetesProviderOptions>(
       if (instance !== undefined) {
         publisher = createIngressStatusPublisher(options, {
           source, clock, logger, instance,
-          ...(deps.lease?.name === undefined ? {} : { leaseName: deps.lease.name }),
+          leaseName: deps.lease?.name ?? statusLeaseName(name),
           ...(deps.lease === undefined ? {} : { lease: deps.lease }),
           ...(deps.wallNow === undefined ? {} : { wallNow: deps.wallNow }),
         });

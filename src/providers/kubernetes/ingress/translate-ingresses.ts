@@ -1,8 +1,11 @@
 /**
- * The Kubernetes Ingress provider's translation: a pure function of the watched objects
+ * The Kubernetes Ingress providers' translation: a pure function of the watched objects
  * (Ingress, IngressClass, Service, EndpointSlice, Secret, Node, BackendConfig) and the static
  * `providers.kubernetesIngress` options to Traefik's dynamic configuration (names unqualified;
- * the pipeline adds `@kubernetes`).
+ * the pipeline adds `@kubernetes`). The `kubernetesingressnginx` provider uses it too, with
+ * ingress-nginx's class rules (`classRules: 'ingress-nginx'`, ingress-class-filter.ts); every
+ * annotation dialect is read whichever provider serves the Ingress (Traefik's ingress-nginx
+ * provider reads only the `nginx.ingress.kubernetes.io/*` ones).
  *
  * Order: Ingresses the class filter accepts (ingress-class-filter.ts), in the snapshot's order
  * (namespace, name); each is read (ingress-model.ts), its annotations parsed
@@ -19,7 +22,7 @@ import type { KubeSnapshot } from '../kube-objects.ts';
 import type { Translation } from '../translation.ts';
 import { createServiceBuilder } from './build-service.ts';
 import { readIngressAnnotations } from './ingress-annotations.ts';
-import { createIngressClassFilter } from './ingress-class-filter.ts';
+import { createIngressClassFilter, type IngressClassOptions } from './ingress-class-filter.ts';
 import { createDiagnosticSink } from './ingress-diagnostics.ts';
 import { readIngress } from './ingress-model.ts';
 import { translateIngressRoutes, routeKey, type RouteContext, type TranslatedRoute } from './ingress-routes.ts';
@@ -29,15 +32,13 @@ import { createTranslationBuilder } from './translation-builder.ts';
 
 /**
  * The `providers.kubernetesIngress` options the translation reads (the static config type
- * `KubernetesIngressProviderConfig` fits); absent booleans are false.
+ * `KubernetesIngressProviderConfig` fits), and the class rules (ingress-class-filter.ts);
+ * absent booleans are false.
  */
-export interface TranslateIngressOptions {
-  readonly ingressClass?: string | undefined;
+export interface TranslateIngressOptions extends IngressClassOptions {
   readonly allowEmptyServices?: boolean;
   readonly allowExternalNameServices?: boolean;
   readonly nativeLBByDefault?: boolean;
-  readonly disableIngressClassLookup?: boolean;
-  readonly disableClusterScopeResources?: boolean;
   /**
    * Namespaces whose Ingresses and Services may reference other providers' middlewares, TLS
    * options and servers transports. Empty (the schema's default) means no restriction: the
