@@ -32,10 +32,11 @@ export interface BuiltLoadBalancer {
 /** The fields of an entry that only a `kind: Service` entry uses. */
 export const loadBalancerOnlyFields = [
   'port', 'scheme', 'strategy', 'passHostHeader', 'responseForwarding', 'serversTransport', 'sticky',
-  'healthCheck', 'passiveHealthCheck', 'nativeLB', 'nodePortLB',
+  'healthCheck', 'passiveHealthCheck', 'nativeLB', 'nodePortLB', 'slowStart', 'hash',
 ] as const;
 
-const passThrough = ['passHostHeader', 'responseForwarding', 'healthCheck', 'passiveHealthCheck'] as const;
+/** Copied as written: Traefik's fields, and Switchyard's `slowStart` and `hash` (strategy: hash). */
+const passThrough = ['passHostHeader', 'responseForwarding', 'healthCheck', 'passiveHealthCheck', 'slowStart', 'hash'] as const;
 
 /** The port of a `kind: Service` entry (number or name), or undefined with an error. */
 export function readServicePort(report: ObjectReport, entry: Record<string, unknown>, path: ConfigPath): number | string | undefined {

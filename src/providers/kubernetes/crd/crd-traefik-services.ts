@@ -97,10 +97,13 @@ function buildKind(
         const at = [...path, 'mirrors', index];
         const ref = httpServiceRef(ctx, report, namespace, entry, at, batch);
         const percent = isMap(entry) ? readInt(report, entry['percent'], [...at, 'percent']) : undefined;
-        return { name: ref?.name, ...(percent === undefined ? {} : { percent }) };
+        // Switchyard's response comparison of a mirror against the main answer.
+        const compare = isMap(entry) && entry['compare'] !== undefined && entry['compare'] !== null ? { compare: entry['compare'] } : {};
+        return { name: ref?.name, ...(percent === undefined ? {} : { percent }), ...compare };
       });
       copy('mirrorBody');
       copy('maxBodySize');
+      copy('mirrorBufferBytes');
       return out;
     }
     case 'failover': {

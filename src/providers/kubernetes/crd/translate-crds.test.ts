@@ -81,3 +81,44 @@ test('malformed objects are reported on their fields and never throw', () => {
     assert.deepEqual(parsed.rejected, [], `${object.kind}: translated items must be valid`);
   }
 });
+
+test('Switchyard\'s own fields on CRD services reach the configuration: slowStart, strategy hash, mirror compare and buffer', () => {
+  const objects: KubeObject[] = [
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'app', namespace: 'default' }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+    {
+      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4',
+      metadata: { name: 'app-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'app' } },
+      endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready: true } }], ports: [{ name: 'http', port: 8080 }],
+    },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'slow', namespace: 'default' }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+    {
+      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4',
+      metadata: { name: 'slow-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'slow' } },
+      endpoints: [{ addresses: ['10.0.0.2'], conditions: { ready: true } }], ports: [{ name: 'http', port: 8080 }],
+    },
+    {
+      apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute', metadata: { name: 'shop', namespace: 'default' },
+      spec: { routes: [
+        { match: 'Host(`shop.example`)', kind: 'Rule', services: [{ name: 'app', port: 80, strategy: 'hash', hash: { header: 'X-User' } }] },
+        { match: 'Host(`slow.example`)', kind: 'Rule', services: [{ name: 'slow', port: 80, slowStart: '30s' }] },
+      ] },
+    },
+    {
+      apiVersion: 'traefik.io/v1alpha1', kind: 'TraefikService', metadata: { name: 'mirror', namespace: 'default' },
+      spec: { mirroring: { name: 'app', port: 80, mirrorBufferBytes: 65536, mirrors: [{ name: 'app', port: 80, percent: 10, compare: true }] } },
+    },
+  ];
+  const translation = translateCrds(snapshotOf(objects));
+  const parsed = parseDynamicConfig(translation.config, { resource: 'kubernetescrd' });
+  assert.deepEqual(parsed.diagnostics, []);
+  const lb = Object.values(parsed.config.http.services).find((s) => s.kind === 'loadBalancer' && s.loadBalancer.strategy === 'hash');
+  assert.ok(lb !== undefined && lb.kind === 'loadBalancer', JSON.stringify(translation));
+  assert.equal(lb.loadBalancer.hash?.header, 'X-User');
+  const slow = Object.values(parsed.config.http.services).find((s) => s.kind === 'loadBalancer' && s.loadBalancer.slowStart > 0);
+  assert.ok(slow !== undefined && slow.kind === 'loadBalancer', JSON.stringify(translation));
+  assert.equal(slow.loadBalancer.slowStart, 30_000);
+  const mirror = parsed.config.http.services['default-mirror'];
+  assert.ok(mirror !== undefined && mirror.kind === 'mirroring', JSON.stringify(translation.config));
+  assert.equal(mirror.mirroring.mirrorBufferBytes, 65536);
+  assert.equal(mirror.mirroring.mirrors[0]?.compare, true);
+});
