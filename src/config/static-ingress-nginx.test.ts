@@ -120,3 +120,9 @@ test('an unknown option is an error naming the nearest one', () => {
   assert.equal(loaded.config, null);
   assert.equal(loaded.diagnostics[0]?.message, 'unknown field "ingressclas"; did you mean "ingressClass"?');
 });
+
+test('kubernetesCRD.crossProviderNamespaces is known but refused, naming the key, rather than ignored', () => {
+  const loaded = loadStaticConfig({ argv: ['--providers.kubernetesCRD.crossProviderNamespaces=trusted'], env: {}, cwd: '/srv' });
+  assert.equal(loaded.config, null);
+  assert.ok(loaded.diagnostics.some((d) => d.path === 'providers.kubernetesCRD.crossProviderNamespaces' && d.severity === 'error'), JSON.stringify(loaded.diagnostics));
+});

@@ -61,6 +61,13 @@ export const kubernetesIngressProviderSchema = configObject({
 export const kubernetesCrdProviderSchema = configObject({
   ...kubernetesClientShape,
   allowCrossNamespace: bool().default(false),
+  /** Traefik 3.6: namespaces whose objects may reference other providers' items. */
+  crossProviderNamespaces: stringList().optional(),
+}, (value, ctx) => {
+  if (value.crossProviderNamespaces !== undefined) {
+    addIssue(ctx, 'CONFIG_INVALID_VALUE',
+      'not supported by the CRD provider yet; ignoring it would let every namespace reference other providers\' items', ['crossProviderNamespaces']);
+  }
 });
 
 /**
