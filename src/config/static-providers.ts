@@ -55,6 +55,8 @@ export const kubernetesIngressProviderSchema = configObject({
   /** Deprecated in Traefik in favour of disableClusterScopeResources. */
   disableIngressClassLookup: bool().default(false),
   strictPrefixMatching: bool().default(false),
+  /** Switchyard: the `Server` response header of Ingress routes; "" removes it. */
+  serverHeader: str().optional(),
 });
 
 /** `providers.kubernetesCRD` (qualifier `@kubernetescrd`). */

@@ -47,7 +47,15 @@ export interface TranslateIngressOptions extends IngressClassOptions {
   readonly crossProviderNamespaces?: readonly string[];
   /** Accepted for compatibility: Prefix paths are element-wise whatever its value. */
   readonly strictPrefixMatching?: boolean;
+  /**
+   * Switchyard: the `Server` response header of every route made from an Ingress; `""` removes
+   * whatever the servers sent (nginx's `server_tokens off`). Unset: the servers' header passes.
+   */
+  readonly serverHeader?: string | undefined;
 }
+
+/** The middleware that sets `serverHeader`, put first on every router of the translation. */
+export const serverHeaderMiddleware = 'switchyard-server-header';
 
 /** Translates the Ingresses of `snapshot`. Pure: no I/O, clock or randomness. */
 export function translateIngresses(snapshot: KubeSnapshot, options: TranslateIngressOptions = {}): Translation {
@@ -96,5 +104,19 @@ export function translateIngresses(snapshot: KubeSnapshot, options: TranslateIng
     }
   }
   for (const join of canaries) join();
-  return builder.finish();
+  const translation = builder.finish();
+  return options.serverHeader === undefined ? translation : withServerHeader(translation, options.serverHeader);
+}
+
+/** Puts a headers middleware setting (or, with '', removing) `Server` first on every router. */
+function withServerHeader(translation: Translation, value: string): Translation {
+  const http = (translation.config['http'] ?? {}) as Record<string, Record<string, Record<string, unknown>> | undefined>;
+  const routers = http['routers'] ?? {};
+  if (Object.keys(routers).length === 0) return translation;
+  const withMiddleware = Object.fromEntries(Object.entries(routers).map(([name, router]) => {
+    const own = Array.isArray(router['middlewares']) ? router['middlewares'] as unknown[] : [];
+    return [name, { ...router, middlewares: [serverHeaderMiddleware, ...own] }];
+  }));
+  const middlewares = { ...(http['middlewares'] ?? {}), [serverHeaderMiddleware]: { headers: { customResponseHeaders: { Server: value } } } };
+  return { ...translation, config: { ...translation.config, http: { ...http, routers: withMiddleware, middlewares } } };
 }
