@@ -58,8 +58,15 @@ function buildL4LoadBalancer(
   const found = resolveEntryServers(ctx, report, ns, name, port, map, path, undefined);
   if (found === undefined) return undefined;
 
-  const servers = found.servers.filter((s) => s.fenced !== true)
-    .map((s) => (tls === true ? { address: addressOf(s.url), tls: true } : { address: addressOf(s.url) }));
+  // TCP and UDP have no sticky clients to keep, so draining endpoints are simply out (Traefik
+  // takes ready endpoints only); with every endpoint draining the service has none left.
+  const live = found.servers.filter((s) => s.fenced !== true);
+  if (live.length === 0 && found.servers.length > 0 && ctx.options.allowEmptyServices !== true) {
+    report.error('CRD_SERVICE_NO_SERVERS', path,
+      `Service ${ns}/${name} port ${port} has only terminating endpoints; left out (allowEmptyServices keeps it)`);
+    return undefined;
+  }
+  const servers = live.map((s) => (tls === true ? { address: addressOf(s.url), tls: true } : { address: addressOf(s.url) }));
   const lb: Record<string, unknown> = { servers };
   if (protocol === 'tcp') {
     if (map['proxyProtocol'] !== undefined && map['proxyProtocol'] !== null) lb['proxyProtocol'] = withoutNulls(map['proxyProtocol']);

@@ -122,3 +122,21 @@ test('Switchyard\'s own fields on CRD services reach the configuration: slowStar
   assert.equal(mirror.mirroring.mirrorBufferBytes, 65536);
   assert.equal(mirror.mirroring.mirrors[0]?.compare, true);
 });
+
+test('a TCP route whose pods are all terminating is left out with a diagnostic, not routed to an empty service', () => {
+  const objects: KubeObject[] = [
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'default' }, spec: { ports: [{ name: 'pg', port: 5432, targetPort: 5432 }] } },
+    {
+      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4',
+      metadata: { name: 'db-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'db' } },
+      endpoints: [{ addresses: ['10.0.0.9'], conditions: { ready: false, serving: true, terminating: true } }], ports: [{ name: 'pg', port: 5432 }],
+    },
+    {
+      apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRouteTCP', metadata: { name: 'pg', namespace: 'default' },
+      spec: { routes: [{ match: 'HostSNI(`*`)', services: [{ name: 'db', port: 5432 }] }] },
+    },
+  ];
+  const translation = translateCrds(snapshotOf(objects));
+  assert.deepEqual((translation.config['tcp'] as { routers?: object } | undefined)?.routers ?? {}, {});
+  assert.ok(translation.diagnostics.some((d) => d.code === 'CRD_SERVICE_NO_SERVERS' && d.resource === 'IngressRouteTCP/default/pg'), JSON.stringify(translation.diagnostics));
+});
