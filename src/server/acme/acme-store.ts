@@ -59,3 +59,40 @@ export interface AcmeStore {
   saveAccount(resolver: string, account: AcmeAccountRecord): Promise<void>;
   saveCertificates(resolver: string, certificates: readonly AcmeCertificateRecord[]): Promise<void>;
 }
+
+/** The storage under a store: the whole acme.json content, read and replaced. */
+export interface AcmeStorage {
+  /** Everything stored now (an empty map when nothing is). */
+  read(): Promise<ReadonlyMap<string, AcmeResolverData>>;
+  /**
+   * Replaces the stored content by `change(current)`, reading the current content itself (and
+   * reading again when a concurrent writer got in between, where the storage can tell).
+   */
+  update(change: (current: ReadonlyMap<string, AcmeResolverData>) => ReadonlyMap<string, AcmeResolverData>): Promise<void>;
+}
+
+/**
+ * An AcmeStore over a storage: saves of this process are applied one after another in call
+ * order, each replacing only its resolver's part, and a load waits for the saves before it.
+ */
+export function createSerialAcmeStore(storage: AcmeStorage): AcmeStore {
+  let queue: Promise<void> = Promise.resolve();
+  const save = (resolver: string, change: (data: AcmeResolverData) => AcmeResolverData): Promise<void> => {
+    const next = queue.then(() => storage.update((current) => {
+      const all = new Map(current);
+      all.set(resolver, change(current.get(resolver) ?? { certificates: [] }));
+      return all;
+    }));
+    // The queue goes on after a failed save; the caller sees the failure.
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    async load(resolver) {
+      await queue;
+      return (await storage.read()).get(resolver) ?? { certificates: [] };
+    },
+    saveAccount: (resolver, account) => save(resolver, (data) => ({ ...data, account })),
+    saveCertificates: (resolver, certificates) => save(resolver, (data) => ({ ...data, certificates: [...certificates] })),
+  };
+}

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseAcmeJson, serializeAcmeJson, type AcmeJson } from './acme-json.ts';
-import type { AcmeAccountRecord, AcmeCertificateRecord, AcmeResolverData, AcmeStore } from './acme-store.ts';
+import { createSerialAcmeStore, type AcmeStore } from './acme-store.ts';
 
 function isErrno(err: unknown, ...codes: string[]): boolean {
   return typeof err === 'object' && err !== null && codes.includes((err as NodeJS.ErrnoException).code ?? '');
@@ -61,30 +61,8 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 
 /** An acme.json store at `path` (relative paths are resolved against the process's folder). */
 export function createFileAcmeStore(path: string): AcmeStore {
-  let queue: Promise<void> = Promise.resolve();
-
-  function update(resolver: string, change: (data: AcmeResolverData) => AcmeResolverData): Promise<void> {
-    const run = async (): Promise<void> => {
-      const all = new Map(await readStore(path));
-      all.set(resolver, change(all.get(resolver) ?? { certificates: [] }));
-      await writeAtomically(path, serializeAcmeJson(all));
-    };
-    const next = queue.then(run);
-    // The queue goes on after a failed save; the caller sees the failure.
-    queue = next.catch(() => undefined);
-    return next;
-  }
-
-  return {
-    async load(resolver) {
-      await queue;
-      return (await readStore(path)).get(resolver) ?? { certificates: [] };
-    },
-    saveAccount(resolver, account: AcmeAccountRecord) {
-      return update(resolver, (data) => ({ ...data, account }));
-    },
-    saveCertificates(resolver, certificates: readonly AcmeCertificateRecord[]) {
-      return update(resolver, (data) => ({ ...data, certificates: [...certificates] }));
-    },
-  };
+  return createSerialAcmeStore({
+    read: () => readStore(path),
+    update: async (change) => writeAtomically(path, serializeAcmeJson(change(await readStore(path)))),
+  });
 }

@@ -13,7 +13,7 @@
  */
 import { statusOf, type KubeClient } from '../../providers/kubernetes/kube-client.ts';
 import { parseAcmeJson, serializeAcmeJson, type AcmeJson } from './acme-json.ts';
-import type { AcmeAccountRecord, AcmeCertificateRecord, AcmeResolverData, AcmeStore } from './acme-store.ts';
+import { createSerialAcmeStore, type AcmeStore } from './acme-store.ts';
 
 /** The `storage` prefix that selects this store. */
 export const secretStoragePrefix = 'kubernetes-secret://';
@@ -39,7 +39,6 @@ interface SecretBody {
 /** A store in the Secret `name` of `namespace`, through `client`. */
 export function createSecretAcmeStore(client: KubeClient, namespace: string, name: string): AcmeStore {
   const path = `/api/v1/namespaces/${namespace}/secrets/${name}`;
-  let queue: Promise<void> = Promise.resolve();
 
   /** The stored data and the resourceVersion it was read at ('' when the Secret does not exist). */
   async function read(): Promise<{ data: AcmeJson; resourceVersion: string }> {
@@ -71,36 +70,19 @@ export function createSecretAcmeStore(client: KubeClient, namespace: string, nam
     else await client.request({ method: 'PUT', path, body: secret });
   }
 
-  function update(resolver: string, change: (data: AcmeResolverData) => AcmeResolverData): Promise<void> {
-    const run = async (): Promise<void> => {
+  return createSerialAcmeStore({
+    read: async () => (await read()).data,
+    async update(change) {
       for (let attempt = 0; ; attempt++) {
         const { data, resourceVersion } = await read();
-        const next = new Map(data);
-        next.set(resolver, change(data.get(resolver) ?? { certificates: [] }));
         try {
-          await write(next, resourceVersion);
+          await write(change(data), resourceVersion);
           return;
         } catch (err) {
           // 409: another replica wrote (or created the Secret) since we read it; read again.
           if (statusOf(err) !== 409 || attempt + 1 >= maxConflicts) throw err;
         }
       }
-    };
-    const next = queue.then(run);
-    queue = next.catch(() => undefined);
-    return next;
-  }
-
-  return {
-    async load(resolver) {
-      await queue;
-      return (await read()).data.get(resolver) ?? { certificates: [] };
     },
-    saveAccount(resolver, account: AcmeAccountRecord) {
-      return update(resolver, (data) => ({ ...data, account }));
-    },
-    saveCertificates(resolver, certificates: readonly AcmeCertificateRecord[]) {
-      return update(resolver, (data) => ({ ...data, certificates: [...certificates] }));
-    },
-  };
+  });
 }
