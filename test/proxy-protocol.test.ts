@@ -17,7 +17,7 @@ import { startBackend, type Backend } from './support/backends.ts';
 import { createTestCa, type TestCa, type TestCert } from './support/certs.ts';
 import { collect, connectTls, endsWith, startTcpServer, type TcpTestServer } from './support/l4-servers.ts';
 import { proxyV1, proxyV2 } from './support/proxy-header.ts';
-import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
+import { startWithDynamic, staticWithEntryPoints, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let ca: TestCa;
 let secureCert: TestCert;
@@ -82,8 +82,7 @@ tls:
   certificates:
     - certFile: ${JSON.stringify(secureCert.certFile)}
       keyFile: ${JSON.stringify(secureCert.keyFile)}
-`, ['trusted', 'insecure', 'tcp'], (file) => `entryPoints:
-  trusted:
+`, ['trusted', 'insecure', 'tcp'], (file) => staticWithEntryPoints(file, `  trusted:
     address: "127.0.0.1:0"
     proxyProtocol:
       trustedIPs: ["127.0.0.1/32"]
@@ -95,15 +94,7 @@ tls:
     address: "127.0.0.1:0"
     proxyProtocol:
       trustedIPs: ["127.0.0.1/32"]
-providers:
-  providersThrottleDuration: 0s
-  file:
-    filename: ${JSON.stringify(file)}
-    watch: false
-log:
-  level: INFO
-  format: json
-`));
+`)));
 });
 
 after(async () => {

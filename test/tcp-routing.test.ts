@@ -12,7 +12,7 @@ import { startBackend, type Backend } from './support/backends.ts';
 import { createTestCa, type TestCa, type TestCert } from './support/certs.ts';
 import { send } from './support/http-client.ts';
 import { connectTcp, connectTls, endsWith, startTcpServer, startTlsServer, type TcpTestServer } from './support/l4-servers.ts';
-import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
+import { startWithDynamic, staticWithEntryPoints, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 const entryPoints = ['passthrough', 'terminate', 'plain', 'clientip', 'weighted', 'proxyv1', 'proxyv2', 'shared'];
 
@@ -52,16 +52,7 @@ before(async () => {
   recordV2 = await startTcpServer('record-v2');
   sharedEcho = await startTcpServer('shared-echo');
   web = await startBackend('web');
-  ({ sy } = await startWithDynamic(dynamic(), entryPoints, (file) => `entryPoints:
-${entryPoints.map((name) => `  ${name}:\n    address: "127.0.0.1:0"\n`).join('')}providers:
-  providersThrottleDuration: 0s
-  file:
-    filename: ${JSON.stringify(file)}
-    watch: false
-log:
-  level: INFO
-  format: json
-`));
+  ({ sy } = await startWithDynamic(dynamic(), entryPoints, (file) => staticWithEntryPoints(file, entryPoints.map((name) => `  ${name}:\n    address: "127.0.0.1:0"\n`).join(''))));
 });
 
 after(async () => {

@@ -16,7 +16,7 @@ import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'n
 import { startBackend, type Backend } from './support/backends.ts';
 import { createTestCa, type TestCa, type TestCert } from './support/certs.ts';
 import { send } from './support/http-client.ts';
-import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
+import { startWithDynamic, staticWithEntryPoints, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let ca: TestCa;
 let shop: TestCert;
@@ -36,8 +36,7 @@ before(async () => {
   secure = ca.issue({ dns: ['secure.example'] });
   client = ca.issue({ client: true, commonName: 'alice' });
   backend = await startBackend('origin');
-  const started = await startWithDynamic(dynamic(), ['web', 'websecure'], (file) => `entryPoints:
-  web:
+  const started = await startWithDynamic(dynamic(), ['web', 'websecure'], (file) => staticWithEntryPoints(file, `  web:
     address: "127.0.0.1:0"
     http:
       redirections:
@@ -46,15 +45,7 @@ before(async () => {
           scheme: https
   websecure:
     address: "127.0.0.1:0"
-providers:
-  providersThrottleDuration: 0s
-  file:
-    filename: ${JSON.stringify(file)}
-    watch: true
-log:
-  level: INFO
-  format: json
-`);
+`, { watch: true }));
   sy = started.sy;
   dir = started.dir;
 });

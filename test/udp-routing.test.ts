@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { createManualClock } from '../src/lib/manual-clock.ts';
 import { startInProcess, type InProcessSwitchyard } from './support/in-process.ts';
 import { startUdpServer, udpClient, type UdpTestClient, type UdpTestServer } from './support/l4-servers.ts';
-import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
+import { startWithDynamic, staticWithEntryPoints, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 const udpEntryPoint = (name: string, timeout: string): string => `  ${name}:
     address: "127.0.0.1:0/udp"
@@ -77,16 +77,7 @@ udp:
         services:
           - {name: heavy, weight: 3}
           - {name: light, weight: 1}
-`, ['dns', 'weighted'], (file) => `entryPoints:
-${udpEntryPoint('dns', '1h')}${udpEntryPoint('weighted', '1h')}providers:
-  providersThrottleDuration: 0s
-  file:
-    filename: ${JSON.stringify(file)}
-    watch: false
-log:
-  level: INFO
-  format: json
-`));
+`, ['dns', 'weighted'], (file) => staticWithEntryPoints(file, udpEntryPoint('dns', '1h') + udpEntryPoint('weighted', '1h'))));
   });
 
   after(async () => {

@@ -146,6 +146,24 @@ log:
 `;
 }
 
+/**
+ * A static configuration with the given entry points (YAML lines under `entryPoints:`, each
+ * indented by two spaces), the file provider on `dynamicFile` with no throttle, and the JSON log
+ * the tests follow.
+ */
+export function staticWithEntryPoints(dynamicFile: string, entryPoints: string, options: { watch?: boolean } = {}): string {
+  return `entryPoints:
+${entryPoints}providers:
+  providersThrottleDuration: 0s
+  file:
+    filename: ${JSON.stringify(dynamicFile)}
+    watch: ${options.watch === true}
+log:
+  level: INFO
+  format: json
+`;
+}
+
 /** Listens on 127.0.0.1 port 0 and returns the port. */
 export async function listenOnLoopback(server: import('node:net').Server): Promise<number> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
