@@ -29,9 +29,17 @@ export interface ApiDeps {
   readonly version: { readonly version: string; readonly codename: string; readonly startDate: Date };
   /** `api.basePath`; default `/`. */
   readonly basePath?: string;
+  /**
+   * Switchyard's own endpoints beside Traefik's, by path below `/api/` (`stats`, `stats/stream`,
+   * `explain`); GET only, like every API path.
+   */
+  readonly extensions?: ReadonlyMap<string, Handler>;
+  /** Serves `/dashboard/…` (Traefik's `api@internal` serves the dashboard too); absent: 404. */
+  readonly dashboard?: Handler;
 }
 
 type Route =
+  | { readonly kind: 'extension'; readonly handler: Handler }
   | { readonly kind: 'rawdata' | 'overview' | 'version' | 'diagnostics' | 'entrypoints' }
   | { readonly kind: 'entrypoint'; readonly name: string }
   | { readonly kind: 'list'; readonly collection: CollectionView }
@@ -47,9 +55,12 @@ function unescapeName(segment: string): string {
 }
 
 /** Matches the escaped request path against the API's paths; null when none matches. */
-function matchRoute(path: string, prefix: string): Route | null {
+function matchRoute(path: string, prefix: string, extensions: ReadonlyMap<string, Handler> | undefined): Route | null {
   if (!path.startsWith(`${prefix}/api/`)) return null;
-  const segments = path.slice(prefix.length + '/api/'.length).split('/');
+  const rest = path.slice(prefix.length + '/api/'.length);
+  const extension = extensions?.get(rest);
+  if (extension !== undefined) return { kind: 'extension', handler: extension };
+  const segments = rest.split('/');
   const [first = '', second, third, fourth] = segments;
   if (segments.length === 1) {
     switch (first) {
@@ -95,8 +106,13 @@ function entryPointJson(entryPoint: { readonly name: string; readonly config: un
 /** Creates the API handler. */
 export function createApiHandler(deps: ApiDeps): Handler {
   const prefix = basePrefix(deps.basePath);
+  const dashboardPrefix = `${prefix}/dashboard`;
   return (exchange) => {
-    const route = matchRoute(exchange.request.path, prefix);
+    const path = exchange.request.path;
+    if (deps.dashboard !== undefined && (path === dashboardPrefix || path.startsWith(`${dashboardPrefix}/`))) {
+      return deps.dashboard(exchange);
+    }
+    const route = matchRoute(path, prefix, deps.extensions);
     if (route === null) {
       sendText(exchange, 404, '404 page not found\n');
       return;
@@ -108,6 +124,8 @@ export function createApiHandler(deps: ApiDeps): Handler {
     }
     const query = new URLSearchParams(exchange.request.query);
     switch (route.kind) {
+      case 'extension':
+        return route.handler(exchange);
       case 'overview':
         sendJson(exchange, 200, buildOverview(deps.getRuntime(), deps.getStatic()));
         return;

@@ -15,13 +15,16 @@ import type { StaticConfig } from '../config/static.ts';
 export function internalServiceNames(config: StaticConfig): ReadonlySet<string> {
   const names = new Set(['noop@internal']);
   if (config.api !== undefined) names.add('api@internal');
+  if (config.api !== undefined && config.api.dashboard) names.add('dashboard@internal');
   if (config.ping !== undefined) names.add('ping@internal');
+  if (config.metrics?.prometheus !== undefined) names.add('prometheus@internal');
   return names;
 }
 
-// Traefik uses MaxInt and MaxInt-1; JSON and JS numbers stop at 2^53.
+// Traefik uses MaxInt, MaxInt-1 and MaxInt-2; JSON and JS numbers stop at 2^53.
 const PING_PRIORITY = Number.MAX_SAFE_INTEGER;
 const API_PRIORITY = Number.MAX_SAFE_INTEGER - 1;
+const DASHBOARD_PRIORITY = Number.MAX_SAFE_INTEGER - 2;
 
 /**
  * Builds the internal provider's one snapshot from the static configuration; `ports` gives the
@@ -29,15 +32,31 @@ const API_PRIORITY = Number.MAX_SAFE_INTEGER - 1;
  */
 export function internalSnapshot(config: StaticConfig, ports: ReadonlyMap<string, number> = new Map()): Snapshot {
   const routers: Record<string, unknown> = {};
+  const middlewares: Record<string, unknown> = {};
   if (config.api !== undefined && config.api.insecure) {
     // api.basePath prefixes the API paths (default `/`).
     const base = (config.api.basePath ?? '/').replace(/\/+$/, '');
     routers.api = { rule: `PathPrefix(\`${base}/api\`)`, entryPoints: ['traefik'], service: 'api@internal', priority: API_PRIORITY };
+    if (config.api.dashboard) {
+      // Traefik's insecure dashboard: everything else on `traefik`; `<base>/` redirects to
+      // `<base>/dashboard/`, and the prefix is stripped before dashboard@internal serves files.
+      routers.dashboard = {
+        rule: `PathPrefix(\`${base}/\`)`, entryPoints: ['traefik'], service: 'dashboard@internal', priority: DASHBOARD_PRIORITY,
+        middlewares: ['dashboard_redirect', 'dashboard_stripprefix'],
+      };
+      middlewares.dashboard_redirect = {
+        redirectRegex: { regex: `^(http:\\/\\/(\\[[\\w:.]+\\]|[\\w\\._-]+)(:\\d+)?)${base.replace(/\//g, '\\/')}\\/$`, replacement: `\${1}${base}/dashboard/`, permanent: true },
+      };
+      middlewares.dashboard_stripprefix = { stripPrefix: { prefixes: [`${base}/dashboard/`, `${base}/dashboard`] } };
+    }
+  }
+  const prometheus = config.metrics?.prometheus;
+  if (prometheus !== undefined && !prometheus.manualRouting) {
+    routers.prometheus = { rule: 'PathPrefix(`/metrics`)', entryPoints: [prometheus.entryPoint], service: 'prometheus@internal', priority: PING_PRIORITY };
   }
   if (config.ping !== undefined && !config.ping.manualRouting) {
     routers.ping = { rule: 'PathPrefix(`/ping`)', entryPoints: [config.ping.entryPoint], service: 'ping@internal', priority: PING_PRIORITY };
   }
-  const middlewares: Record<string, unknown> = {};
   for (const [name, ep] of Object.entries(config.entryPoints)) {
     const r = ep.http.redirections?.entryPoint;
     if (r === undefined) continue;

@@ -4,6 +4,7 @@
  * configuration; tests run the same code through the real binary.
  */
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../config/diagnostics.ts';
 import { formatDiagnostic } from '../config/diagnostics.ts';
 import type { RuntimeConfig } from '../config/runtime.ts';
@@ -13,6 +14,7 @@ import { sendText, type Exchange, type Handler } from '../lib/exchange.ts';
 import { createIpRangeSet } from '../lib/ip-range.ts';
 import { createApiHandler } from '../api/api-handler.ts';
 import { createPingHandler } from '../api/ping-handler.ts';
+import { createDashboardAssets } from '../api/dashboard-assets.ts';
 import type { AccessLog } from '../observability/access-log.ts';
 import { createAccessLog } from '../observability/access-log.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -71,7 +73,11 @@ export interface RunOptions {
    * tests that start Switchyard in-process pass a manual one.
    */
   readonly clock?: Clock;
+  /** The dashboard's files; default: web/ at the project root. */
+  readonly webRoot?: string;
 }
+
+const defaultWebRoot = fileURLToPath(new URL('../../web/', import.meta.url));
 
 /** Starts everything the static configuration describes. */
 export async function runSwitchyard(config: StaticConfig, logger: Logger, options: RunOptions = {}): Promise<RunningSwitchyard> {
@@ -190,7 +196,11 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
   // noop@internal answers nothing useful by design: routers that always redirect use it.
   internal.set('noop@internal', (exchange) => sendText(exchange, 200, ''));
   // api@internal and ping@internal exist only when their static sections do, as in Traefik.
+  const webRoot = options.webRoot ?? defaultWebRoot;
+  const apiBase = (config.api?.basePath ?? '/').replace(/\/+$/, '');
+  if (config.api?.dashboard === true) internal.set('dashboard@internal', createDashboardAssets({ root: webRoot, prefix: '' }));
   if (config.api !== undefined) internal.set('api@internal', createApiHandler({
+    ...(config.api.dashboard ? { dashboard: createDashboardAssets({ root: webRoot, prefix: `${apiBase}/dashboard` }) } : {}),
     getRuntime: () => runtime!,
     getStatic: () => config,
     entryPoints: () => Object.entries(config.entryPoints).map(([name, c]) => ({ name, config: c })),
