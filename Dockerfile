@@ -22,6 +22,7 @@ RUN mkdir -p node_modules/node/bin && ln -s "$(command -v node)" node_modules/no
 COPY bin/ bin/
 COPY src/ src/
 COPY examples/quickstart/ examples/quickstart/
+COPY web/ web/
 
 # The image's `node` user, by number so that Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000

@@ -73,6 +73,8 @@ test('the image copies every project file that src/main.ts loads at run time', (
     .filter((f) => !copied.some((c) => f === c || f.startsWith(c + sep)));
   assert.deepEqual(missing, [], `not copied by the Dockerfile: ${missing.join(', ')}`);
   assert.ok(copied.includes('bin'), 'bin/ is copied');
+  // Read from disk at start-up (the dashboard's files), not imported: the import graph misses it.
+  assert.ok(copied.includes('web'), 'web/ is copied: api.dashboard is on by default and its files are read when Switchyard starts');
 });
 
 test('every package loaded at run time is a production dependency (npm ci --omit=dev installs it)', () => {

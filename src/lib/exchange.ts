@@ -132,6 +132,13 @@ export interface ExchangeLog {
   /** Path as received, before middlewares rewrote it. */
   originalPath: string;
   originalQuery: string;
+  /**
+   * Qualified names of the services the request passed through, outermost first (a weighted
+   * parent, its chosen child, …); a service entered again (a retry) appears again.
+   */
+  services: string[];
+  /** A loadBalancer issued a sticky cookie to a client that had no valid one (a session started). */
+  stickyStarted: boolean;
 }
 
 /** A fresh ExchangeLog for a request that started at `startNs` with this path and query. */
@@ -153,6 +160,8 @@ export function newExchangeLog(startNs: bigint, path: string, query: string): Ex
     clientUsername: '',
     originalPath: path,
     originalQuery: query,
+    services: [],
+    stickyStarted: false,
   };
 }
 

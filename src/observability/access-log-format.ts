@@ -2,6 +2,8 @@
  * Access-log line formats, byte for byte as Traefik writes them so existing log parsers keep
  * working: `common` (Traefik's extended CLF), `genericCLF` (the CLF part only) and `json`
  * (logrus' JSON: keys sorted, HTML characters escaped, `level`, `msg` and `time` added).
+ * JSON has one field Traefik does not write, `ClientIP` (Switchyard's resolved client IP); CLF
+ * lines are exactly Traefik's.
  */
 import { getHeaderValues } from '../lib/exchange.ts';
 import type { AccessLogEntry } from './access-log-entry.ts';
@@ -33,6 +35,7 @@ const whenOrigin = (e: AccessLogEntry, value: number | bigint): string | undefin
 const JSON_FIELDS: readonly (readonly [string, FieldValue])[] = ([
   ['ClientAddr', (e) => goJsonString(e.clientAddr)],
   ['ClientHost', (e) => goJsonString(e.clientHost)],
+  ['ClientIP', (e) => nonEmpty(e.clientIp)],
   ['ClientPort', (e) => goJsonString(e.clientPort)],
   ['ClientUsername', (e) => goJsonString(e.clientUsername)],
   ['DownstreamContentSize', (e) => String(e.downstreamContentSize)],
@@ -62,6 +65,7 @@ const JSON_FIELDS: readonly (readonly [string, FieldValue])[] = ([
   ['StartLocal', (e) => goJsonString(formatRfc3339(e.startMs, localOffsetMinutes(e.startMs), true))],
   ['StartUTC', (e) => goJsonString(formatRfc3339(e.startMs, 0, true))],
   ['TLSCipher', (e) => nonEmpty(e.tlsCipher)],
+  ['TLSClientSubject', (e) => nonEmpty(e.tlsClientSubject)],
   ['TLSVersion', (e) => nonEmpty(e.tlsVersion)],
 ] as (readonly [string, FieldValue])[]).sort((a, b) => (a[0] < b[0] ? -1 : 1));
 
@@ -76,8 +80,11 @@ function headerField(headers: readonly string[], lowerName: string, mode: Header
   return mode === 'redact' ? 'REDACTED' : values.join(',');
 }
 
-/** `request_<Header>` fields in Go's canonical header case, merged and sorted by name. */
-function requestHeaderFields(headers: readonly string[], modes: FieldModes): string {
+/**
+ * `<prefix><Header>` fields (`request_`, `origin_`, `downstream_`) in Go's canonical header
+ * case, merged and sorted by name.
+ */
+function headerFields(headers: readonly string[], modes: FieldModes, prefix: string): string {
   const names: string[] = [];
   const values: string[] = [];
   for (let i = 0; i < headers.length; i += 2) {
@@ -99,7 +106,7 @@ function requestHeaderFields(headers: readonly string[], modes: FieldModes): str
   if (names.length === 0) return '';
   const order = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : 1));
   let out = '';
-  for (const i of order) out += `${goJsonString(`request_${names[i]!}`)}:${goJsonString(values[i]!)},`;
+  for (const i of order) out += `${goJsonString(`${prefix}${names[i]!}`)}:${goJsonString(values[i]!)},`;
   return out;
 }
 
@@ -115,8 +122,14 @@ function createJsonFormatter(modes: FieldModes): AccessLogFormatter {
       const value = values[i]!(e);
       if (value !== undefined) line += keys[i]! + value + ',';
     }
+    // logrus sorts every key: downstream_* < level < msg < origin_* < request_* < time.
+    const response = withHeaders ? e.downstreamHeaders : null;
+    if (response !== null) line += headerFields(response, modes, 'downstream_');
     line += '"level":"info","msg":"",';
-    if (withHeaders) line += requestHeaderFields(e.headers, modes);
+    // Traefik copies the origin headers right after the service wrote its head, which already
+    // carries what the middlewares changed: the same headers as downstream, when a server answered.
+    if (response !== null && e.originStatus !== 0) line += headerFields(response, modes, 'origin_');
+    if (withHeaders) line += headerFields(e.headers, modes, 'request_');
     return `${line}"time":"${formatRfc3339(nowMs, localOffsetMinutes(nowMs), false)}"}\n`;
   };
 }

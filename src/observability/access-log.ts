@@ -1,11 +1,13 @@
 /**
  * The access log (Traefik's `accessLog`): one line per finished request, in Traefik's formats,
  * filtered as Traefik filters, written in batches so the request path never waits on I/O.
+ * Which requests are logged at all follows Traefik's observability rules: requests to internal
+ * services only with `addInternals`, and a router's or entry point's `observability.accessLogs`.
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { Exchange } from '../lib/exchange.ts';
+import type { Exchange, ResponseHeadHook } from '../lib/exchange.ts';
 import { collectAccessLogEntry } from './access-log-entry.ts';
 import { resolveFieldModes, type AccessLogFieldsConfig } from './access-log-fields.ts';
 import { createAccessLogFormatter, type AccessLogFormat } from './access-log-format.ts';
@@ -37,12 +39,42 @@ export interface AccessLogOptions {
   readonly now?: () => number;
   /** Told about configuration it cannot use and about a failing log file. */
   readonly onError?: (message: string) => void;
+  readonly scope?: AccessLogScope;
+}
+
+/** What the access log needs to know about a router to decide whether its requests are logged. */
+export interface AccessLogRouter {
+  /** Qualified service name; a service `…@internal` makes the router internal (Traefik). */
+  readonly service: string;
+  readonly config: { readonly observability?: { readonly accessLogs?: boolean | undefined } | undefined } | null;
+}
+
+/**
+ * Which requests are logged at all (Traefik's ObservabilityMgr.shouldAccessLog): not those of a
+ * router whose service is internal (`api@internal`, `dashboard@internal`, `ping@internal`,
+ * `prometheus@internal`, `noop@internal`, …) unless `addInternals`; otherwise the router's
+ * `observability.accessLogs`, else its entry point's. A request no router took is logged as
+ * its entry point says.
+ */
+export interface AccessLogScope {
+  /** `accessLog.addInternals`; default false. */
+  readonly addInternals?: boolean;
+  /** `entryPoints.<name>.observability.accessLogs`; an entry point not listed logs. */
+  readonly entryPoints?: ReadonlyMap<string, boolean>;
+  /** The routers serving now, by qualified name; read when a request ends. */
+  readonly routers?: () => ReadonlyMap<string, AccessLogRouter> | undefined;
 }
 
 /** A running access log. */
 export interface AccessLog {
   /** Records a finished exchange; `durationNs` is the whole time the request took. */
   record(exchange: Exchange, durationNs: bigint): void;
+  /**
+   * Wraps the entry point's dispatch so the response head can be read when the line is written
+   * (`downstream_`/`origin_` header fields); returns `dispatch` itself when no header field can
+   * be logged, so the common configuration costs nothing.
+   */
+  wrapDispatch(dispatch: (exchange: Exchange) => void): (exchange: Exchange) => void;
   /** Writes what is buffered and closes the file. */
   dispose(): Promise<void>;
 }
@@ -67,6 +99,30 @@ function createFilter(filters: AccessLogFilters | undefined, onError: (message: 
     (minDurationNs > 0n && durationNs > minDurationNs);
 }
 
+type InScope = (exchange: Exchange) => boolean;
+
+function createScope(scope: AccessLogScope | undefined): InScope {
+  const addInternals = scope?.addInternals === true;
+  const entryPoints = scope?.entryPoints ?? new Map<string, boolean>();
+  const routers = scope?.routers;
+  const entryPointLogs = (exchange: Exchange): boolean => entryPoints.get(exchange.request.entryPoint) ?? true;
+  if (routers === undefined) return entryPointLogs;
+  return (exchange) => {
+    const name = exchange.log.routerName;
+    const router = name === '' ? undefined : routers()?.get(name);
+    if (router === undefined) return entryPointLogs(exchange);
+    if (!addInternals && router.service.endsWith('@internal')) return false;
+    return router.config?.observability?.accessLogs ?? entryPointLogs(exchange);
+  };
+}
+
+/** Response heads by exchange, kept by reference: the hooks after this one edit the same array. */
+const responseHeads = new WeakMap<Exchange, string[]>();
+const captureResponseHead: ResponseHeadHook = (status, headers, exchange) => {
+  responseHeads.set(exchange, headers);
+  return status;
+};
+
 function openOutput(options: AccessLogOptions, onError: (message: string) => void): { out: Writable; owned: boolean } {
   if (options.output !== undefined) return { out: options.output, owned: false };
   if (options.filePath === undefined || options.filePath === '') return { out: process.stdout, owned: false };
@@ -82,7 +138,12 @@ export function createAccessLog(options: AccessLogOptions = {}): AccessLog {
   const onError = options.onError ?? (() => {});
   const now = options.now ?? Date.now;
   const keep = createFilter(options.filters, onError);
-  const format = createAccessLogFormatter(options.format ?? 'common', resolveFieldModes(options.fields));
+  const inScope = createScope(options.scope);
+  const modes = resolveFieldModes(options.fields);
+  const format = createAccessLogFormatter(options.format ?? 'common', modes);
+  // Only JSON writes header fields other than Referer/User-Agent, and the client subject.
+  const captureHeads = modes.anyHeader && options.format === 'json';
+  const clientSubject = options.format === 'json' && modes.keepField('TLSClientSubject');
   const { out, owned } = openOutput(options, onError);
   const writer = createBatchWriter(out, { maxLines: options.bufferingSize ?? 0, ownsStream: owned });
   // Traefik's RequestCount: requests seen since start, whether or not their line is kept.
@@ -90,11 +151,25 @@ export function createAccessLog(options: AccessLogOptions = {}): AccessLog {
 
   return {
     record(exchange: Exchange, durationNs: bigint): void {
+      // Traefik counts the requests its access log sees, filtered out or not; out of scope ones it never sees.
+      if (!inScope(exchange)) return;
       requestCount++;
       const log = exchange.log;
       if (!keep(log.downstreamStatus, log.retryAttempts, durationNs)) return;
       const nowMs = now();
-      writer.write(format(collectAccessLogEntry(exchange, durationNs, requestCount, nowMs), nowMs));
+      const entry = collectAccessLogEntry(exchange, durationNs, requestCount, nowMs, {
+        rewriteQuery: modes.rewriteQuery,
+        clientSubject,
+        downstreamHeaders: captureHeads ? responseHeads.get(exchange) ?? null : null,
+      });
+      writer.write(format(entry, nowMs));
+    },
+    wrapDispatch(dispatch) {
+      if (!captureHeads) return dispatch;
+      return (exchange) => {
+        exchange.responseHeadHooks.push(captureResponseHead);
+        dispatch(exchange);
+      };
     },
     dispose(): Promise<void> {
       return writer.close();

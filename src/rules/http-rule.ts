@@ -1,7 +1,8 @@
 /**
  * Compiles an HTTP router rule (v3 or the deprecated v2 syntax) into an HttpRequestMatcher, once,
  * at build time. The matcher's `hosts` lets the route table skip routers that cannot match the
- * request's host.
+ * request's host; its `explain` (rule-explainer.ts, built from the same tree) serves
+ * `/api/explain` and never runs on the request path.
  */
 import type { RequestHead } from '../lib/exchange.ts';
 import type { HttpRequestMatcher } from '../lib/matcher.ts';
@@ -9,6 +10,7 @@ import { v3NameHint, httpMatchersV3 } from './http-matchers.ts';
 import type { HttpLeaf } from './http-matchers.ts';
 import { httpMatchersV2, v2NameHint } from './http-matchers-v2.ts';
 import { buildPredicate } from './predicate.ts';
+import { createHttpRuleExplainer } from './rule-explainer.ts';
 import type { RuleError } from './rule-error.ts';
 import { buildRuleTree } from './rule-tree.ts';
 import type { RuleTree } from './rule-tree.ts';
@@ -26,7 +28,7 @@ export function compileHttpRule(rule: string, syntax: RuleSyntax): CompileHttpRu
     : buildRuleTree(rule, httpMatchersV3, v3NameHint);
   if (!built.ok) return built;
   const match = buildPredicate<HttpLeaf, RequestHead, string>(built.tree, (leaf) => leaf.test);
-  return { ok: true, matcher: { match, hosts: restrictedHosts(built.tree) } };
+  return { ok: true, matcher: { match, hosts: restrictedHosts(built.tree), explain: createHttpRuleExplainer(built.tree) } };
 }
 
 /**

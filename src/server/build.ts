@@ -20,6 +20,7 @@ import { createFailover, FailoverBuildError } from '../services/failover/failove
 import { createLoadBalancer, unsupportedLoadBalancerFeatures, type ServiceStateDeps } from '../services/load-balancer.ts';
 import { createMirroring } from '../services/mirroring/mirroring.ts';
 import { ChildNotHealthAwareError, createHighestRandomWeight, createWeighted, type ChildService } from '../services/weighted.ts';
+import { withServiceEntry } from './service-entry.ts';
 
 /** The HTTP service kinds build() can make (resolve disables the others with a diagnostic). */
 export const implementedHttpServiceKinds: ReadonlySet<string> = new Set(['loadBalancer', 'weighted', 'mirroring', 'failover', 'highestRandomWeight']);
@@ -119,6 +120,19 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
     throw new Error(`servers transport "${q}" cannot be used: ${describeProblems(r.problems, '')}`);
   };
 
+  /**
+   * A child's handler as its parent calls it: with live statistics, it first counts the request
+   * on the parent's counter for this child (exact shares even when children are shared).
+   */
+  const countedChild = (parent: string, child: string, handler: Handler): Handler => {
+    if (deps.liveStats === undefined || parent.endsWith('@internal')) return handler;
+    const count = deps.liveStats.child(parent, child);
+    return (exchange) => {
+      count.requests++;
+      return handler(exchange);
+    };
+  };
+
   /** Returns the built service (with its service-level middlewares), or null if it cannot be built. */
   const serviceBuilt = (qualified: string): BuiltService | null => {
     const internal = deps.internal.get(qualified);
@@ -133,11 +147,12 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
     }
     building.add(qualified);
     try {
-      const b = buildService(item as RuntimeItem<HttpService> & { config: HttpService });
-      if (b === null) {
+      const built = buildService(item as RuntimeItem<HttpService> & { config: HttpService });
+      if (built === null) {
         failed.add(qualified);
         return null;
       }
+      const b = withServiceEntry(qualified, built, deps.liveStats);
       services.set(qualified, b);
       return b;
     } finally {
@@ -159,7 +174,7 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
           disable(item, 'SERVICE_CHILD_UNAVAILABLE', `${path}.${field}`, `child service "${q}" is not available`);
           return null;
         }
-        out.push({ name: ref.name, weight: ref.weight, handler: child.handler, health: child.health });
+        out.push({ name: ref.name, weight: ref.weight, handler: countedChild(item.name, q, child.handler), health: child.health });
       }
       return out;
     };
@@ -203,9 +218,11 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
           }
           const mirrors = childrenOf(m.mirrors.map((x) => ({ name: x.name, weight: 1 })), 'mirrors');
           if (mirrors === null) return null;
+          const liveStats = deps.liveStats;
           built = createMirroring(item.name, m, {
             main,
             mirrors: m.mirrors.map((x, i) => ({ name: x.name, percent: x.percent, compare: x.compare, handler: mirrors[i]!.handler })),
+            ...(liveStats !== undefined ? { onMirrorEnded: (copy: Exchange, status: number) => liveStats.mirrorDone(copy, status) } : {}),
           });
           break;
         }
@@ -326,8 +343,15 @@ export function build(runtime: RuntimeConfig, deps: BuildDeps): BuiltState {
     }
     const routerName = router.name;
     const inner = handler;
-    const named: Handler = (exchange: Exchange) => {
+    // Live statistics leave out Switchyard's own routers (API, dashboard), as Traefik's metrics do.
+    const stats = routerName.endsWith('@internal') ? undefined : deps.liveStats;
+    const routerStats = stats?.router(routerName);
+    const named: Handler = stats === undefined || routerStats === undefined ? (exchange: Exchange) => {
       exchange.log.routerName = routerName;
+      return inner(exchange);
+    } : (exchange: Exchange) => {
+      exchange.log.routerName = routerName;
+      stats.routerStarted(exchange, routerStats);
       return inner(exchange);
     };
     // A router with `tls` answers only on TLS connections, one without only on plain ones

@@ -97,6 +97,7 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
     const log = newExchangeLog(startNs, path, query);
     const host = canonicalHost(getHeader(request.headers, 'host') ?? '');
     const head = new NodeRequestHead(request.method, request.headers, request.httpVersion, request.socket, path, query, host, options.name);
+    if (body !== null) countBodyBytes(body, log);
     const ex = new NodeExchange(head, body, sink(log), upgrade, log);
     if (bad) {
       sendProxyError(ex, proxyError('BAD_REQUEST'));
@@ -239,4 +240,19 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
 function isWebSocket(headers: readonly string[]): boolean {
   const up = getHeader(headers, 'upgrade');
   return up !== undefined && up.toLowerCase() === 'websocket';
+}
+
+/**
+ * Counts the request body's bytes as they arrive (the access log's RequestContentSize, the
+ * statistics' bytes in), whatever consumes the body and however it is framed (Content-Length,
+ * chunked, HTTP/2 DATA frames). node:http and its HTTP/2 compatibility layer both hand received
+ * body bytes to the request stream through `push`, so wrapping `push` on this one stream counts
+ * them without reading the stream or switching it to flowing mode.
+ */
+function countBodyBytes(body: IncomingMessage | Http2ServerRequest, log: ReturnType<typeof newExchangeLog>): void {
+  const push = body.push;
+  body.push = function countingPush(this: typeof body, chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (chunk !== null && chunk !== undefined) log.requestContentSize += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : (chunk as Uint8Array).byteLength;
+    return push.call(this, chunk, encoding);
+  };
 }

@@ -15,9 +15,15 @@ import { createIpRangeSet } from '../lib/ip-range.ts';
 import { createApiHandler } from '../api/api-handler.ts';
 import { createPingHandler } from '../api/ping-handler.ts';
 import { createDashboardAssets } from '../api/dashboard-assets.ts';
+import { createExplainHandler } from '../api/explain-handler.ts';
+import { createStatsHandler } from '../api/stats-handler.ts';
+import { createStatsStream } from '../api/stats-stream.ts';
+import { createLiveStats } from '../observability/live-stats/live-stats.ts';
+import { liveStatsItems } from '../observability/live-stats/live-stats-items.ts';
 import type { AccessLog } from '../observability/access-log.ts';
 import { createAccessLog } from '../observability/access-log.ts';
 import type { Logger } from '../observability/logger.ts';
+import { createPrometheusMetrics } from '../observability/prometheus/prometheus-metrics.ts';
 import { createAggregator } from '../pipeline/aggregator.ts';
 import { createSystemClock, type Clock } from '../lib/clock.ts';
 import type { EntryPointInfo } from '../pipeline/entry-points.ts';
@@ -55,6 +61,7 @@ import { createTlsManager, tlsHttpRouters, type TlsManager } from './tls/tls-man
 import { watchFiles, type FileWatch } from './tls/watch-files.ts';
 import { createInternalProvider } from './internal-provider.ts';
 import { createRouterTable } from './router-table.ts';
+import { createRequestExplainer } from './request-explainer.ts';
 import { unappliedStaticSettings } from './unapplied-settings.ts';
 
 export const switchyardVersion = '0.1.0';
@@ -106,7 +113,24 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     ...(config.accessLog.filters ? { filters: config.accessLog.filters } : {}),
     fields: config.accessLog.fields,
     onError: (message) => logger.error({ err: message }, 'access log'),
+    scope: {
+      addInternals: config.accessLog.addInternals,
+      entryPoints: new Map(Object.entries(config.entryPoints).map(([name, ep]) => [name, ep.observability.accessLogs])),
+      routers: () => runtime?.http.routers,
+    },
   });
+
+  const liveStats = createLiveStats({ clock });
+  /**
+   * Told about every finished request, in order (the access log, the live statistics, the
+   * metrics): each consumer is one entry, so adding one is one `push`.
+   */
+  const requestConsumers: ((exchange: Exchange, durationNs: bigint) => void)[] = [];
+  if (accessLog !== null) requestConsumers.push((ex, ns) => accessLog.record(ex, ns));
+  requestConsumers.push((ex, ns) => liveStats.requestDone(ex, ns));
+  const onDone = (exchange: Exchange, durationNs: bigint): void => {
+    for (let i = 0; i < requestConsumers.length; i++) requestConsumers[i]!(exchange, durationNs);
+  };
 
   const entryPointInfos: EntryPointInfo[] = [];
   /** One generated default certificate per process, shared by every TLS manager. */
@@ -133,6 +157,24 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
 
   const udpEntryPoints: { name: string; ep: UdpEntryPoint; graceTimeOut: number }[] = [];
   const tcpEntryPoints: { name: string; http: HttpEntryPoint; listener: EntryPointListener; lifeCycle: { requestAcceptGraceTimeout: number; graceTimeOut: number } }[] = [];
+  const live = {
+    serverStatus: (service: string) => table.current?.services.get(service)?.serverStatus(),
+    serviceDetails: (service: string) => table.current?.services.get(service)?.details?.(),
+  };
+  // metrics.prometheus: served as prometheus@internal; counts every finished request, the
+  // connections entry points hold, and reads server health and certificates when scraped.
+  const prometheus = config.metrics?.prometheus === undefined ? null : createPrometheusMetrics({
+    config: config.metrics.prometheus,
+    addInternals: config.metrics.addInternals,
+    entryPoints: Object.entries(config.entryPoints).map(([name, ep]) => ({
+      name, protocol: ep.listen.protocol === 'udp' ? 'UDP' as const : 'TCP' as const, metrics: ep.observability.metrics,
+    })),
+    live,
+    otherOpenConnections: (name) => tcpEntryPoints.find((e) => e.name === name)?.listener.tcpConnections.size
+      ?? udpEntryPoints.find((e) => e.name === name)?.ep.sessionCount() ?? 0,
+    certificates: () => routingState.tls.certificates().store.map((c) => c.certPem),
+  });
+  if (prometheus !== null) requestConsumers.push((ex, ns) => prometheus.record(ex, ns));
   for (const [name, ep] of Object.entries(config.entryPoints)) {
     // The static configuration parsed and validated the address (an invalid one is an error
     // that stops the start before we get here).
@@ -169,14 +211,14 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       sanitizePath: ep.http.sanitizePath,
       encodeQuerySemicolons: ep.http.encodeQuerySemicolons,
       http2: ep.http2,
-      dispatch: acme !== null && acmeHttpEntryPoints.has(name) ? withAcmeHttpChallenge(acme, table.dispatcher(name)) : table.dispatcher(name),
-      ...(accessLog !== null ? { onDone: (ex, ns) => accessLog.record(ex, ns) } : {}),
+      dispatch: withAccessLog(accessLog, acme !== null && acmeHttpEntryPoints.has(name) ? withAcmeHttpChallenge(acme, table.dispatcher(name)) : table.dispatcher(name)),
+      onDone,
     });
     const listener = createEntryPointListener({
       name,
       host: address.host,
       port: address.port,
-      http,
+      http: prometheus === null ? http : prometheus.countingConnections(name, http),
       routing: () => routingFor(name),
       ...(ep.proxyProtocol !== undefined
         ? { proxyProtocol: { insecure: ep.proxyProtocol.insecure, trustedIPs: createIpRangeSet(ep.proxyProtocol.trustedIPs).set } }
@@ -186,12 +228,9 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       onConnectionError: (err, stage) => logger.debug({ entryPoint: name, stage, err: err.message }, 'connection refused'),
     });
     tcpEntryPoints.push({ name, http, listener, lifeCycle: ep.transport.lifeCycle });
+    liveStats.entryPoint(name); // listed from the start, with no traffic yet
   }
 
-  const live = {
-    serverStatus: (service: string) => table.current?.services.get(service)?.serverStatus(),
-    serviceDetails: (service: string) => table.current?.services.get(service)?.details?.(),
-  };
   const internal = new Map<string, Handler>();
   // noop@internal answers nothing useful by design: routers that always redirect use it.
   internal.set('noop@internal', (exchange) => sendText(exchange, 200, ''));
@@ -199,8 +238,25 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
   const webRoot = options.webRoot ?? defaultWebRoot;
   const apiBase = (config.api?.basePath ?? '/').replace(/\/+$/, '');
   if (config.api?.dashboard === true) internal.set('dashboard@internal', createDashboardAssets({ root: webRoot, prefix: '' }));
+  /** Switchyard's endpoints beside Traefik's, by path below `/api/`: each is one `set`. */
+  const apiExtensions = new Map<string, Handler>();
+  const statsStream = createStatsStream({ view: liveStats, clock });
+  apiExtensions.set('stats', createStatsHandler(liveStats));
+  apiExtensions.set('stats/stream', statsStream.handler);
+  apiExtensions.set('explain', createExplainHandler(createRequestExplainer({
+    runtime: () => runtime,
+    state: () => table.current,
+    entryPoints: Object.entries(config.entryPoints).map(([name, ep]) => ({
+      name, udp: ep.listen.protocol === 'udp', sanitizePath: ep.http.sanitizePath, encodeQuerySemicolons: ep.http.encodeQuerySemicolons,
+    })),
+    // `ports` is filled once the entry points listen, before any request can ask.
+    ports: () => ports,
+    isInternal: (service) => internal.has(service),
+    defaultRuleSyntax: config.core.defaultRuleSyntax,
+  })));
   if (config.api !== undefined) internal.set('api@internal', createApiHandler({
     ...(config.api.dashboard ? { dashboard: createDashboardAssets({ root: webRoot, prefix: `${apiBase}/dashboard` }) } : {}),
+    extensions: apiExtensions,
     getRuntime: () => runtime!,
     getStatic: () => config,
     entryPoints: () => Object.entries(config.entryPoints).map(([name, c]) => ({ name, config: c })),
@@ -212,6 +268,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     isTerminating: () => terminating,
     terminatingStatusCode: config.ping?.terminatingStatusCode ?? 503,
   }));
+  if (prometheus !== null) internal.set('prometheus@internal', prometheus.handler);
 
   /** Bound ports by entry point (known before the providers start: redirections name them). */
   const ports = new Map<string, number>();
@@ -252,6 +309,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
         health,
         affinity,
         policyMemory,
+        liveStats,
         clock,
         random: Math.random,
         onHealthChange: (service, url, status, reason) =>
@@ -298,6 +356,8 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     watchTlsFiles(tls.watchedFiles());
     const previous = table.swap(state);
     previous?.dispose();
+    liveStats.retain(liveStatsItems(next));
+    prometheus?.configurationApplied(next);
     generation++;
     const all = collectDiagnostics(runtime);
     for (const d of all) (d.severity === 'error' ? logger.error.bind(logger) : logger.warn.bind(logger))({ code: d.code, resource: d.resource, path: d.path }, formatDiagnostic(d));
@@ -367,6 +427,8 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       if (terminating) return;
       terminating = true;
       logger.info({ phase: 'terminating' }, 'shutdown phase');
+      // Statistics streams never end by themselves: end them so they do not hold up the stop.
+      statsStream.closeAll();
       const udpStopped = Promise.all(udpEntryPoints.map(({ ep, graceTimeOut }) => ep.shutdown(graceTimeOut)));
       await Promise.all(tcpEntryPoints.map(({ name, http, listener, lifeCycle }) => stopEntryPoint({
         name,
@@ -452,6 +514,11 @@ function acmeStores(config: StaticConfig): (storage: string) => AcmeStore {
     stores.set(storage, store);
     return store;
   };
+}
+
+/** The entry point's dispatch, through the access log when it needs to see response heads. */
+function withAccessLog(accessLog: AccessLog | null, dispatch: (exchange: Exchange) => void): (exchange: Exchange) => void {
+  return accessLog === null ? dispatch : accessLog.wrapDispatch(dispatch);
 }
 
 const acmeChallengePrefix = '/.well-known/acme-challenge/';

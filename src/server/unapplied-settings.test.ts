@@ -14,11 +14,10 @@ test('settings that are parsed but not applied yet are warnings naming their pat
     '--entryPoints.web.address=:80',
     '--entryPoints.web.http.encodedCharacters.allowEncodedSlash=true',
     '--entryPoints.web.reusePort=true',
-    '--metrics.prometheus=true',
-  ]), ['entryPoints.web.http.encodedCharacters', 'entryPoints.web.reusePort', 'metrics']);
+  ]), ['entryPoints.web.http.encodedCharacters', 'entryPoints.web.reusePort']);
 });
 
 test('a configuration using only applied settings gets no warning', () => {
-  assert.deepEqual(warningsFor(['--entryPoints.web.address=:80', '--api.insecure=true', '--ping=true',
+  assert.deepEqual(warningsFor(['--entryPoints.web.address=:80', '--api.insecure=true', '--ping=true', '--metrics.prometheus=true', '--accessLog.addInternals=true',
     '--entryPoints.web.http.redirections.entryPoint.to=websecure', '--entryPoints.web.proxyProtocol.insecure=true']), []);
 });

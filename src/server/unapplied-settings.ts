@@ -28,7 +28,5 @@ export function unappliedStaticSettings(config: StaticConfig): Diagnostic[] {
     if (t.keepAliveMaxRequests > 0) out.push(warn(`${at}.transport.keepAliveMaxRequests`, 'keepAliveMaxRequests'));
     if (t.keepAliveMaxTime > 0) out.push(warn(`${at}.transport.keepAliveMaxTime`, 'keepAliveMaxTime'));
   }
-  if (config.metrics !== undefined) out.push(warn('metrics', 'metrics'));
-  if (config.accessLog?.addInternals) out.push(warn('accessLog.addInternals', 'accessLog.addInternals'));
   return out;
 }

@@ -14,13 +14,15 @@
 import type { LoadBalancerService } from '../config/dynamic.ts';
 import type { ServerStatus } from '../config/runtime.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { Exchange, Handler, ResponseHeadHook } from '../lib/exchange.ts';
+import type { Exchange, Handler, RequestHead, ResponseHeadHook } from '../lib/exchange.ts';
 import { attemptedServers, noteAttempt } from '../proxy/attempts.ts';
 import { forward, type ForwardObserver, type ForwardOptions, type ServerTarget } from '../proxy/forward.ts';
 import { proxyError, sendProxyError } from '../proxy/proxy-error.ts';
 import type { TransportSettings, UpstreamPools } from '../proxy/upstream-pools.ts';
 import type { BuiltService } from './built-service.ts';
+import type { LiveStats, StatsCell } from '../observability/live-stats/live-stats.ts';
 import { startActiveHealthCheck, type ActiveHealthCheck } from './health/active-check.ts';
+import { explainLoadBalancer, type LoadBalancerParts } from './load-balancer-explain.ts';
 import { createComputedHealthSignal, type ComputedHealthSignal } from './health/health-signal.ts';
 import { createPassiveHealthCheck, type PassiveHealthCheck } from './health/passive-check.ts';
 import type { HealthRegistry, ServerHealth } from './health/server-health.ts';
@@ -42,6 +44,8 @@ export interface ServiceStateDeps {
   readonly policyMemory?: PolicyMemoryRegistry;
   /** Told about every server status change (logging). */
   readonly onHealthChange?: (service: string, url: string, status: string, reason: string) => void;
+  /** Live statistics (the API's `/api/stats`); without it nothing is recorded. */
+  readonly liveStats?: LiveStats;
 }
 
 export interface LoadBalancerDeps extends ServiceStateDeps {
@@ -84,6 +88,8 @@ interface Server extends PolicyServer {
   /** `service\0url`: what the retry middleware's attempt tracking records. */
   readonly attemptKey: string;
   readonly observer: ForwardObserver;
+  /** Its live statistics, when kept. */
+  readonly stats: StatsCell | undefined;
 }
 
 /** Strategies that place by a hash of the request: slow start would move keys, so it does not apply. */
@@ -122,13 +128,13 @@ function queryValue(query: string, name: string): string | undefined {
 }
 
 /** Reads the hash key of `strategy: hash` from a request. */
-function hashKeyReader(config: LoadBalancerService): ((ex: Exchange) => string | undefined) | null {
+function hashKeyReader(config: LoadBalancerService): ((request: RequestHead) => string | undefined) | null {
   const h = config.hash;
   if (config.strategy !== 'hash' || h === undefined) return null;
   if (h.header !== undefined) {
     const name = h.header.toLowerCase();
-    return (ex) => {
-      const headers = ex.request.headers;
+    return (request) => {
+      const headers = request.headers;
       for (let i = 0; i < headers.length; i += 2) {
         const k = headers[i]!;
         if (k.length === name.length && k.toLowerCase() === name) return headers[i + 1];
@@ -138,14 +144,16 @@ function hashKeyReader(config: LoadBalancerService): ((ex: Exchange) => string |
   }
   if (h.cookie !== undefined) {
     const name = h.cookie;
-    return (ex) => cookieValue(ex.request.headers, name);
+    return (request) => cookieValue(request.headers, name);
   }
   const name = h.query!;
-  return (ex) => queryValue(ex.request.query, name);
+  return (request) => queryValue(request.query, name);
 }
 
 export function createLoadBalancer(name: string, config: LoadBalancerService, deps: LoadBalancerDeps): BuiltService {
   const acquiredPools: string[] = [];
+  const live = deps.liveStats;
+  const serviceStats = live?.service(name);
   const servers: Server[] = [];
   const byKey = new Map<string, Server>();
   let passive: PassiveHealthCheck | null = null;
@@ -165,14 +173,19 @@ export function createLoadBalancer(name: string, config: LoadBalancerService, de
       draining: s.weight <= 0 || s.fenced,
       attemptKey: `${name}\u0000${s.url}`,
       observer: undefined as unknown as ForwardObserver,
+      stats: live?.server(name, s.url),
     };
     (server as { observer: ForwardObserver }).observer = {
-      onHeaders: (_t, ttfbMs) => policy.onHeaders(server, ttfbMs),
+      onHeaders: (_t, ttfbMs) => {
+        policy.onHeaders(server, ttfbMs);
+        if (server.stats !== undefined) live?.serverHeaders(server.stats, ttfbMs);
+      },
       onResult: (_t, status, error, fromServer) => {
         // A client that went away (499) says nothing about the server.
         const failed = error !== null && !fromServer && status !== 499;
         policy.onEnd(server, status, failed);
         if (passive !== null && status !== 499) passive.onResult(server.health, status, failed);
+        if (server.stats !== undefined) live?.serverResult(server.stats, status);
       },
     };
     servers.push(server);
@@ -247,6 +260,8 @@ export function createLoadBalancer(name: string, config: LoadBalancerService, de
 
     let chosen: Server | undefined;
     let setCookie = false;
+    /** No valid cookie for a usable server: the cookie set below starts a sticky session. */
+    let newSession = false;
     if (sticky !== null) {
       const hit = sticky.lookup(request.headers);
       if (hit !== undefined && usable(hit.target)) {
@@ -254,6 +269,7 @@ export function createLoadBalancer(name: string, config: LoadBalancerService, de
         setCookie = hit.rewrite;
       } else {
         setCookie = true;
+        newSession = true;
       }
     }
     if (chosen === undefined && affinity !== null) {
@@ -263,7 +279,7 @@ export function createLoadBalancer(name: string, config: LoadBalancerService, de
     }
     if (chosen === undefined) {
       pickRequest.clientIp = request.clientIp;
-      pickRequest.hashKey = readHashKey === null ? undefined : readHashKey(exchange);
+      pickRequest.hashKey = readHashKey === null ? undefined : readHashKey(request);
       chosen = firstPick.pick(pickRequest as PickRequest, usable);
       // Every server was already attempted by this request: a retry may go back to one.
       if (chosen === undefined && usable !== isUp) chosen = firstPick.pick(pickRequest as PickRequest, isUp);
@@ -276,13 +292,23 @@ export function createLoadBalancer(name: string, config: LoadBalancerService, de
     if (setCookie) exchange.responseHeadHooks.push(cookieHooks.get(chosen)!);
     if (tried !== undefined) noteAttempt(request, chosen.attemptKey);
     policy.onStart(chosen);
+    if (chosen.stats !== undefined) {
+      live?.serverPicked(chosen.stats);
+      if (newSession) live?.stickyStarted(exchange, serviceStats!, chosen.stats);
+    }
     forward(exchange, chosen.target, options, chosen.observer);
+  };
+
+  const explainParts: LoadBalancerParts<Server> = {
+    name, strategy: config.strategy, servers, byKey, sticky, signed: cookieConfig?.secret !== undefined, affinity, firstPick,
+    hashKey: (request) => (readHashKey === null ? undefined : readHashKey(request)),
   };
 
   let disposed = false;
   return {
     handler,
     health: signal,
+    explain: (request) => explainLoadBalancer(explainParts, request),
     serverStatus() {
       const out: Record<string, ServerStatus> = {};
       for (const s of servers) out[s.key] = s.health.status === 'DOWN' ? 'DOWN' : s.draining ? 'DRAINING' : 'UP';

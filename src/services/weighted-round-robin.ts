@@ -19,6 +19,13 @@ interface Entry<T> {
 export interface WeightedRoundRobin<T> {
   /** Picks the next available value, or undefined when none is available. */
   pick(isAvailable?: (value: T) => boolean): T | undefined;
+  /**
+   * The value `pick(isAvailable) ?? pick(otherwise[0]) ?? …` would return now, leaving every
+   * deadline and the heap as they were, so the next pick() is unchanged (`/api/explain`). A pick
+   * that finds nothing still moves deadlines, hence the fallbacks. The predicates must not call
+   * back into this.
+   */
+  peek(isAvailable?: (value: T) => boolean, ...otherwise: ((value: T) => boolean)[]): T | undefined;
   /** Number of entries taking part (weight > 0). */
   readonly size: number;
 }
@@ -75,21 +82,39 @@ export function createWeightedRoundRobin<T>(entries: readonly { value: T; weight
     push({ value, weight, deadline: 1 / weight });
   }
 
+  const pick = (isAvailable?: (value: T) => boolean): T | undefined => {
+    const n = heap.length;
+    if (n === 0) return undefined;
+    for (let tries = 1; ; tries++) {
+      const e = pop();
+      e.deadline += 1 / e.weight;
+      push(e);
+      if (isAvailable === undefined || isAvailable(e.value)) return e.value;
+      // After n misses, make sure some entry is available before going on, so the loop
+      // ends; a heavy unavailable entry may take many pops before a light one is due.
+      if (tries === n && !heap.some((x) => isAvailable(x.value))) return undefined;
+    }
+  };
+
   return {
     get size() {
       return heap.length;
     },
-    pick(isAvailable) {
-      const n = heap.length;
-      if (n === 0) return undefined;
-      for (let tries = 1; ; tries++) {
-        const e = pop();
-        e.deadline += 1 / e.weight;
-        push(e);
-        if (isAvailable === undefined || isAvailable(e.value)) return e.value;
-        // After n misses, make sure some entry is available before going on, so the loop
-        // ends; a heavy unavailable entry may take many pops before a light one is due.
-        if (tries === n && !heap.some((x) => isAvailable(x.value))) return undefined;
+    pick,
+    peek(isAvailable, ...otherwise) {
+      // Run the real pick, then put the heap back: the same code decides, so peek cannot drift
+      // from pick. A pick only reorders the heap and moves deadlines forward.
+      const order = heap.slice();
+      const deadlines = order.map((e) => e.deadline);
+      try {
+        let chosen = pick(isAvailable);
+        for (let i = 0; chosen === undefined && i < otherwise.length; i++) chosen = pick(otherwise[i]);
+        return chosen;
+      } finally {
+        for (let i = 0; i < order.length; i++) {
+          heap[i] = order[i]!;
+          order[i]!.deadline = deadlines[i]!;
+        }
       }
     },
   };

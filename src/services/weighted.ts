@@ -17,6 +17,7 @@ import type { PickRequest } from './policies/policy.ts';
 import type { AffinityRegistry } from './sticky/client-ip-affinity.ts';
 import { stickyCookieName } from './sticky/cookie-name.ts';
 import { createStickyCookie, stickyCookieHooks } from './sticky/sticky-cookie.ts';
+import { explainHighestRandomWeight, explainWeighted } from './weighted-explain.ts';
 import { createWeightedRoundRobin } from './weighted-round-robin.ts';
 
 /** A child service as its parent sees it: the name as written (what cookies hash), weight, handler, health. */
@@ -117,6 +118,9 @@ export function createWeighted(name: string, config: WeightedService, childServi
     handler,
     serverStatus: () => undefined,
     health: signal,
+    explain: (request, explainChild) => explainWeighted({
+      name, children, byName, sticky, signed: cookieConfig?.secret !== undefined, affinity: table, firstPick, rotation: wrr,
+    }, request, explainChild),
     details: () => ({
       children: children.map((c) => ({ name: c.name, weight: c.weight, status: !c.up() ? 'DOWN' : c.draining ? 'DRAINING' : 'UP' })),
       ...(table !== null ? { affinityEntries: table.size } : {}),
@@ -149,6 +153,7 @@ export function createHighestRandomWeight(name: string, config: HighestRandomWei
     handler,
     serverStatus: () => undefined,
     health: signal,
+    explain: (request, explainChild) => explainHighestRandomWeight(name, children, policy, request, explainChild),
     dispose() {
       unsubscribe();
       policy.dispose();

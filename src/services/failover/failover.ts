@@ -23,6 +23,7 @@ import {
   releaseEveryHead, resetOriginFacts, restoreRequestHead, snapshotRequestHead, startAttempt, type HeadDecision,
 } from '../../proxy/attempt-exchange.ts';
 import { readReplayableBody, replayBody } from '../../proxy/replayable-body.ts';
+import { explainFailover } from './failover-explain.ts';
 
 export interface FailoverDeps {
   readonly main: BuiltService;
@@ -128,6 +129,9 @@ export function createFailover(name: string, config: FailoverService, deps: Fail
     handler,
     health: signal,
     serverStatus: () => undefined,
+    explain: (_request, explainChild) => explainFailover(name, {
+      main: config.service, fallback: config.fallback, mainUp: mainUp(), fallbackUp: fallbackUp(), statuses: config.errors?.status ?? [],
+    }, explainChild),
     dispose() {
       if (disposed) return;
       disposed = true;

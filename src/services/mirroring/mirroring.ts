@@ -14,6 +14,7 @@ import { getHeader, type Exchange, type Handler } from '../../lib/exchange.ts';
 import type { BuiltService } from '../built-service.ts';
 import { BodyTee } from './body-tee.ts';
 import { MirrorFlight, type FlightEnd } from './mirror-flight.ts';
+import { explainMirroring } from './mirroring-explain.ts';
 import {
   newMirrorStats, RequestComparison, snapshotMirrorStats,
   type MirrorStats, type MutableMirrorStats, type ResponseOutcome,
@@ -44,6 +45,12 @@ export interface MirroringDeps {
   readonly mirrors: readonly MirrorTarget[];
   /** Wall-clock milliseconds (Date.now by default): latency deltas and mismatch times. */
   readonly now?: () => number;
+  /**
+   * Told when a mirror's copy of a request is over (the live statistics end it on the services
+   * it entered; the entry point never sees copies). `status` is the mirror server's, or 502
+   * when no server answered or the copy was aborted.
+   */
+  readonly onMirrorEnded?: (copy: Exchange, status: number) => void;
 }
 
 /** One selected mirror for one request. */
@@ -100,14 +107,21 @@ export function createMirroring(name: string, config: MirroringService, deps: Mi
 
     let comparison: RequestComparison | null = null;
     for (const s of selected) if (s.mirror.compare) comparison ??= new RequestComparison(exchange.request.method, exchange.request.path, now);
-    const flights = selected.map((s) => new MirrorFlight(exchange, {
-      name: s.mirror.name,
-      withBody: source !== null,
-      bufferBytes: mirrorBufferBytes,
-      compare: s.mirror.compare,
-      now,
-      onEnd: (end, outcome) => flightEnded(s.stats, end, outcome, comparison),
-    }));
+    const onMirrorEnded = deps.onMirrorEnded;
+    const flights = selected.map((s) => {
+      const flight: MirrorFlight = new MirrorFlight(exchange, {
+        name: s.mirror.name,
+        withBody: source !== null,
+        bufferBytes: mirrorBufferBytes,
+        compare: s.mirror.compare,
+        now,
+        onEnd: (end, outcome) => {
+          flightEnded(s.stats, end, outcome, comparison);
+          onMirrorEnded?.(flight.exchange, end === 'completed' ? flight.exchange.log.originStatus : 502);
+        },
+      });
+      return flight;
+    });
     const tee = source === null ? null : new BodyTee(source, flights, { maxBytes: maxBodySize, expectedBytes: contentLength });
 
     let primary: Exchange = exchange;
@@ -134,6 +148,7 @@ export function createMirroring(name: string, config: MirroringService, deps: Mi
     health: config.healthCheck !== undefined ? deps.main.health : null,
     serverStatus: () => undefined,
     stats: () => stats.map(snapshotMirrorStats),
+    explain: (request, explainChild) => explainMirroring(name, { main: config.service, mirrors, total, counts, mirrorBody, maxBodySize }, request, explainChild),
     details: () => ({ mirrors: stats.map(snapshotMirrorStats) }),
     dispose() {},
   };

@@ -18,7 +18,7 @@
  */
 import { createWeightedRoundRobin } from '../weighted-round-robin.ts';
 import { fnv1a64Byte, fnv1a64String, fnv64Reset, type Fnv64 } from './fnv.ts';
-import { configuredWeights, type PolicyServer, type SelectionPolicy } from './policy.ts';
+import { availableOf, decidingAvailability, configuredWeights, peekResult, type PickRequest, type PolicyServer, type SelectionPolicy } from './policy.ts';
 
 export interface BoundedHashOptions {
   /** How far above the mean load a server may go (1.25 = 25% above); 0 = unbounded. */
@@ -148,44 +148,54 @@ export function createBoundedHashPolicy<T extends PolicyServer>(servers: readonl
   const scratch: Fnv64 = { hi: 0, lo: 0 };
   let pickSeq = 0;
 
-  return {
-    pick(request, available) {
-      const key = request.hashKey;
-      if (key === undefined) return edf.pick(available);
-      let n = 0;
-      let inflight = 0;
-      let totalWeight = 0;
-      for (const st of states) {
-        st.ok = available(st.server);
-        if (!st.ok) continue;
-        n++;
-        inflight += st.inflight;
-        totalWeight += st.weight;
-      }
-      if (n === 0) return undefined;
+  /** The pick; `advance` false leaves the round robin of key-less requests alone (peek). */
+  const choose = (request: PickRequest, available: (s: T) => boolean, advance: boolean): T | undefined => {
+    const key = request.hashKey;
+    if (key === undefined) return advance ? edf.pick(available) : edf.peek(available);
+    let n = 0;
+    let inflight = 0;
+    let totalWeight = 0;
+    for (const st of states) {
+      st.ok = available(st.server);
+      if (!st.ok) continue;
+      n++;
+      inflight += st.inflight;
+      totalWeight += st.weight;
+    }
+    if (n === 0) return undefined;
 
-      const size = positions.length;
-      let i = lowerBound(positions, hashRingPosition(scratch, key));
-      if (i === size) i = 0;
-      const seq = ++pickSeq;
-      const perWeight = (loadFactor * (inflight + 1)) / totalWeight;
-      let home: State<T> | undefined;
-      let checked = 0;
-      for (let walked = 0; walked < size; walked++, i = i + 1 === size ? 0 : i + 1) {
-        const st = states[owners[i]!]!;
-        if (!st.ok) continue;
-        if (!bounded) return st.server;
-        if (st.seen === seq) continue;
-        st.seen = seq;
-        home ??= st;
-        const x = perWeight * st.weight;
-        // The relative nudge keeps float noise (1.1 × 10 / 11 = 1.0000000000000002) from
-        // raising a cap that is a whole number by one.
-        if (st.inflight < Math.ceil(x - x * 1e-12)) return st.server;
-        if (++checked === n) break;
-      }
-      // Only with 0 < loadFactor < 1 can every server be at its cap: plain consistent hashing.
-      return home?.server;
+    const size = positions.length;
+    let i = lowerBound(positions, hashRingPosition(scratch, key));
+    if (i === size) i = 0;
+    const seq = ++pickSeq;
+    const perWeight = (loadFactor * (inflight + 1)) / totalWeight;
+    let home: State<T> | undefined;
+    let checked = 0;
+    for (let walked = 0; walked < size; walked++, i = i + 1 === size ? 0 : i + 1) {
+      const st = states[owners[i]!]!;
+      if (!st.ok) continue;
+      if (!bounded) return st.server;
+      if (st.seen === seq) continue;
+      st.seen = seq;
+      home ??= st;
+      const x = perWeight * st.weight;
+      // The relative nudge keeps float noise (1.1 × 10 / 11 = 1.0000000000000002) from
+      // raising a cap that is a whole number by one.
+      if (st.inflight < Math.ceil(x - x * 1e-12)) return st.server;
+      if (++checked === n) break;
+    }
+    // Only with 0 < loadFactor < 1 can every server be at its cap: plain consistent hashing.
+    return home?.server;
+  };
+
+  return {
+    pick: (request, available) => choose(request, available, true),
+    // The ring walk changes only per-pick scratch (ok, seen), never what the next pick returns;
+    // without a key the round robin answers, and a pick of it that finds nothing moves it.
+    peek(request, available, ...otherwise) {
+      const deciding = decidingAvailability(servers, available, otherwise);
+      const chosen = request.hashKey === undefined ? edf.peek(available, ...otherwise) : choose(request, deciding, false);
+      return peekResult(chosen, request.hashKey === undefined ? 'rotation' : 'hash', availableOf(servers, deciding));
     },
     onStart(s) {
       const st = byServer.get(s);

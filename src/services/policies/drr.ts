@@ -20,7 +20,7 @@
 import type { Clock } from '../../lib/clock.ts';
 import { createWeightedRoundRobin, type WeightedRoundRobin } from '../weighted-round-robin.ts';
 import { createOutlierLimit } from './outlier-limit.ts';
-import type { PolicyServer, SelectionPolicy } from './policy.ts';
+import { availableOf, decidingAvailability, peekResult, type PolicyServer, type SelectionPolicy } from './policy.ts';
 import { createRatioCounter, type RatioCounter } from './rolling-ratio.ts';
 
 /** oxy's constants. */
@@ -158,6 +158,8 @@ export function createDrrPolicy<T extends PolicyServer>(servers: readonly T[], c
 
   return {
     pick: (_request, available) => edf.pick(available),
+    peek: (_request, available, ...otherwise) => peekResult(edf.peek(available, ...otherwise), 'rotation',
+      availableOf(servers, decidingAvailability(servers, available, otherwise))),
     onStart() {},
     onHeaders() {},
     onEnd(s, status, failed) {

@@ -7,7 +7,7 @@
  * same choice for the same inputs; removing a server only moves the clients it had.
  */
 import { fnv1a64Bytes, fnv1a64String, fnv64Reset, fnv64ToNumber, type Fnv64 } from './fnv.ts';
-import { configuredWeights, type PolicyServer, type SelectionPolicy } from './policy.ts';
+import { availableOf, decidingAvailability, configuredWeights, peekResult, type PickRequest, type PolicyServer, type SelectionPolicy } from './policy.ts';
 
 const two64 = 2 ** 64;
 const encoder = new TextEncoder();
@@ -37,31 +37,38 @@ export function createHrwPolicy<T extends PolicyServer>(servers: readonly T[]): 
   const ipHash: Fnv64 = { hi: 0, lo: 0 };
   const hash: Fnv64 = { hi: 0, lo: 0 };
 
+  const pick = (request: PickRequest, available: (s: T) => boolean): T | undefined => {
+    const ip = request.clientIp;
+    let first: T | undefined;
+    let chosen: T | undefined;
+    let best = 0;
+    if (ip !== '') {
+      fnv64Reset(ipHash);
+      fnv1a64String(ipHash, ip);
+    }
+    for (const st of states) {
+      if (!available(st.server)) continue;
+      if (ip === '') return st.server;
+      first ??= st.server;
+      hash.hi = ipHash.hi;
+      hash.lo = ipHash.lo;
+      fnv1a64Bytes(hash, st.keyBytes);
+      const score = hrwScore(hash, st.weight);
+      if (score > best) {
+        best = score;
+        chosen = st.server;
+      }
+    }
+    // No positive score only if every hash rounds to 0 or 2^64 (Go would dereference nil).
+    return chosen ?? first;
+  };
+
   return {
-    pick(request, available) {
-      const ip = request.clientIp;
-      let first: T | undefined;
-      let chosen: T | undefined;
-      let best = 0;
-      if (ip !== '') {
-        fnv64Reset(ipHash);
-        fnv1a64String(ipHash, ip);
-      }
-      for (const st of states) {
-        if (!available(st.server)) continue;
-        if (ip === '') return st.server;
-        first ??= st.server;
-        hash.hi = ipHash.hi;
-        hash.lo = ipHash.lo;
-        fnv1a64Bytes(hash, st.keyBytes);
-        const score = hrwScore(hash, st.weight);
-        if (score > best) {
-          best = score;
-          chosen = st.server;
-        }
-      }
-      // No positive score only if every hash rounds to 0 or 2^64 (Go would dereference nil).
-      return chosen ?? first;
+    pick,
+    // The choice depends only on the request and the servers: peeking is picking.
+    peek(request, available, ...otherwise) {
+      const deciding = decidingAvailability(servers, available, otherwise);
+      return peekResult(pick(request, deciding), 'hash', availableOf(servers, deciding));
     },
     onStart() {},
     onHeaders() {},

@@ -9,7 +9,7 @@
  * smallest deadline (the first in order on equal deadlines) and advances only its deadline.
  * With one available server, or one best score, no deadline moves.
  */
-import { configuredWeights, type PolicyServer, type SelectionPolicy } from './policy.ts';
+import { availableOf, decidingAvailability, configuredWeights, peekResult, type PolicyServer, type SelectionPolicy } from './policy.ts';
 
 /** TTFB samples averaged per server (Traefik's ring buffer size). */
 export const leastTimeSamples = 100;
@@ -52,40 +52,48 @@ export function createLeastTimePolicy<T extends PolicyServer>(servers: readonly 
   for (const st of states) byServer.set(st.server, st);
   const weights = configuredWeights(servers);
 
-  return {
-    pick(_request, available) {
-      let okCount = 0;
-      let only: State<T> | undefined;
-      let best = Infinity;
-      let tied = 0;
-      for (const st of states) {
-        st.ok = available(st.server);
-        if (!st.ok) continue;
-        okCount++;
-        only = st;
-        const avg = st.count === 0 ? 0 : st.sum / st.count;
-        // Same operations in the same order as Traefik, so equal scores are equal here too.
-        const score = (avg * (1 + st.inflight)) / st.weight;
-        st.score = score;
-        if (score < best) {
-          best = score;
-          tied = 1;
-        } else if (score === best) {
-          tied++;
-        }
+  /** The pick; `advance` false leaves the tie-break deadlines alone (peek). */
+  const choose = (available: (s: T) => boolean, advance: boolean): T | undefined => {
+    let okCount = 0;
+    let only: State<T> | undefined;
+    let best = Infinity;
+    let tied = 0;
+    for (const st of states) {
+      st.ok = available(st.server);
+      if (!st.ok) continue;
+      okCount++;
+      only = st;
+      const avg = st.count === 0 ? 0 : st.sum / st.count;
+      // Same operations in the same order as Traefik, so equal scores are equal here too.
+      const score = (avg * (1 + st.inflight)) / st.weight;
+      st.score = score;
+      if (score < best) {
+        best = score;
+        tied = 1;
+      } else if (score === best) {
+        tied++;
       }
-      if (okCount === 0) return undefined;
-      if (okCount === 1) return only!.server;
+    }
+    if (okCount === 0) return undefined;
+    if (okCount === 1) return only!.server;
 
-      let chosen: State<T> | undefined;
-      for (const st of states) {
-        if (!st.ok || st.score !== best) continue;
-        if (tied === 1) return st.server;
-        if (chosen === undefined || st.deadline < chosen.deadline) chosen = st;
-      }
-      const s = chosen!;
-      s.deadline += 1 / s.weight;
-      return s.server;
+    let chosen: State<T> | undefined;
+    for (const st of states) {
+      if (!st.ok || st.score !== best) continue;
+      if (tied === 1) return st.server;
+      if (chosen === undefined || st.deadline < chosen.deadline) chosen = st;
+    }
+    const s = chosen!;
+    if (advance) s.deadline += 1 / s.weight;
+    return s.server;
+  };
+
+  return {
+    pick: (_request, available) => choose(available, true),
+    // A pick that finds no server moves no deadline.
+    peek(_request, available, ...otherwise) {
+      const deciding = decidingAvailability(servers, available, otherwise);
+      return peekResult(choose(deciding, false), 'least-time', availableOf(servers, deciding));
     },
     onStart(s) {
       const st = byServer.get(s);

@@ -3,7 +3,7 @@
  * available servers, the one with fewer requests in flight wins, a tie goes to the first drawn.
  * Weights are ignored, as in Traefik.
  */
-import { configuredWeights, type PolicyServer, type SelectionPolicy } from './policy.ts';
+import { availableOf, decidingAvailability, configuredWeights, peekResult, type PolicyServer, type SelectionPolicy } from './policy.ts';
 
 interface State<T> {
   readonly server: T;
@@ -37,6 +37,8 @@ export function createP2cPolicy<T extends PolicyServer>(servers: readonly T[], r
       const second = candidates[j]!;
       return second.inflight < first.inflight ? second.server : first.server;
     },
+    // Two draws from `random`: the next pick cannot be known without taking them.
+    peek: (_request, available, ...otherwise) => peekResult(undefined, 'random', availableOf(servers, decidingAvailability(servers, available, otherwise))),
     onStart(s) {
       const st = byServer.get(s);
       if (st !== undefined) st.inflight++;

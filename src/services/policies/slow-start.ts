@@ -73,6 +73,27 @@ export function withSlowStart<T extends PolicyServer>(policy: SelectionPolicy<T>
       available = none; // do not keep the caller's closure alive
       return chosen;
     },
+    peek(request, isAvailable, ...otherwise) {
+      // Each pass p of the caller is the inner pick(admitted by p) ?? pick(p). A pass reached
+      // means every earlier one found nothing, and a pick that finds nothing considered every
+      // server it had and earned each one's credit: so the admission of pass k follows from the
+      // credit as it stands plus what passes before k earned, adding in the same order as pick
+      // (the same float sums). Nothing is written.
+      const passes = [isAvailable, ...otherwise];
+      const inner: ((s: T) => boolean)[] = [];
+      passes.forEach((pass, k) => {
+        inner.push((s) => {
+          if (!pass(s)) return false;
+          const factor = factorOf(s);
+          if (factor >= 1) return true;
+          const earned = factor > 0 ? factor : 0;
+          let credit = credits.get(s)?.credit ?? 0;
+          for (let j = 0; j < k; j++) if (passes[j]!(s)) credit += earned;
+          return credit + earned >= 1;
+        }, pass);
+      });
+      return policy.peek(request, inner[0]!, ...inner.slice(1));
+    },
     onStart: (s) => policy.onStart(s),
     onHeaders: (s, ttfbMs) => policy.onHeaders(s, ttfbMs),
     onEnd: (s, status, failed) => policy.onEnd(s, status, failed),

@@ -3,7 +3,7 @@
  * Traefik's exact sequences (reference §4.1). Request outcomes do not change it.
  */
 import { createWeightedRoundRobin } from '../weighted-round-robin.ts';
-import { configuredWeights, type PolicyServer, type SelectionPolicy } from './policy.ts';
+import { availableOf, decidingAvailability, configuredWeights, peekResult, type PolicyServer, type SelectionPolicy } from './policy.ts';
 
 /** Creates the EDF policy over `servers` in the given order. */
 export function createWrrPolicy<T extends PolicyServer>(servers: readonly T[]): SelectionPolicy<T> {
@@ -11,6 +11,8 @@ export function createWrrPolicy<T extends PolicyServer>(servers: readonly T[]): 
   const weights = configuredWeights(servers);
   return {
     pick: (_request, available) => edf.pick(available),
+    peek: (_request, available, ...otherwise) => peekResult(edf.peek(available, ...otherwise), 'rotation',
+      availableOf(servers, decidingAvailability(servers, available, otherwise))),
     onStart() {},
     onHeaders() {},
     onEnd() {},

@@ -14,6 +14,8 @@ export interface AffinityTable {
   get(clientIp: string): string | undefined;
   /** Binds (or rebinds) the client; the idle timer starts now. */
   set(clientIp: string, serverKey: string): void;
+  /** What get() would return, changing nothing: no idle timer refreshed, no expired entry removed (`/api/explain`). */
+  peek(clientIp: string): string | undefined;
   delete(clientIp: string): void;
   /** Removes every binding to a server (it was removed from the configuration). */
   forgetServer(serverKey: string): void;
@@ -65,6 +67,10 @@ export function createAffinityTable(clock: Clock, timeoutMs: number, maxEntries 
       binding.lastSeen = now;
       bindings.set(clientIp, binding);
       return binding.serverKey;
+    },
+    peek(clientIp) {
+      const binding = bindings.get(clientIp);
+      return binding === undefined || isExpired(binding, clock.now()) ? undefined : binding.serverKey;
     },
     set(clientIp, serverKey) {
       const now = clock.now();
