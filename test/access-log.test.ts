@@ -264,17 +264,18 @@ describe('access log in the common format, filtered', () => {
 
   before(async () => {
     fast = await startBackend('fast');
-    // minDuration is about time, so one server takes its time: it answers after 600 ms, well
-    // past the 300 ms filter, while every other request takes a few milliseconds.
+    // minDuration is about time, so one server takes its time: it answers after 1.3 s, past
+    // the 1 s filter, while every other request takes a few milliseconds (a full second of
+    // margin keeps a loaded machine from pushing a quick request over the filter).
     slow = await startBackend('slow', (_req, res) => {
-      setTimeout(() => res.end('slow'), 600);
+      setTimeout(() => res.end('slow'), 1300);
     });
     started = await start(`  web:
     address: "127.0.0.1:0"
 `, `  format: common
   filters:
     statusCodes: ["404", "500-599"]
-    minDuration: 300ms
+    minDuration: 1s
 `, `
 http:
   routers:
@@ -316,7 +317,7 @@ http:
     assert.deepEqual(late.slice(1, 3), ['/late', '200']);
     assert.equal(late[5], 'slow@file');
     assert.equal(late[6], slow.url);
-    assert.ok(Number(late[7]) >= 300, `the duration in ms: ${late[7]}`);
+    assert.ok(Number(late[7]) >= 1000, `the duration in ms: ${late[7]}`);
     assert.deepEqual([missing[4], late[4]], ['2', '3'], 'RequestCount counts the filtered-out request too');
   });
 });

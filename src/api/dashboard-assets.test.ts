@@ -17,6 +17,7 @@ function webRoot(): string {
   writeFileSync(join(root, 'index.html'), indexHtml);
   writeFileSync(join(root, 'app', 'main.js'), 'export const x = 1;\n');
   writeFileSync(join(root, 'app', 'api-types.d.ts'), 'export interface X { a: 1 }\n');
+  writeFileSync(join(root, 'tsconfig.json'), '{"compilerOptions": {"checkJs": true}}\n');
   return root;
 }
 
@@ -72,7 +73,7 @@ describe('dashboard assets', () => {
   });
 
   it('sends nothing that is not a served file type, nor anything outside the root', async () => {
-    for (const target of ['/app/api-types.d.ts', '/../package.json', '/app/../../etc/passwd', '/missing.js']) {
+    for (const target of ['/app/api-types.d.ts', '/tsconfig.json', '/../package.json', '/app/../../etc/passwd', '/missing.js']) {
       assert.equal((await call('', { target })).status, 404, target);
     }
   });

@@ -42,7 +42,9 @@ function loadAssets(root: string): Map<string, Asset> {
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile() || (entry.isSymbolicLink() && statSync(full).isFile())) {
         const type = contentTypes[extname(entry.name).toLowerCase()];
-        if (type === undefined) continue; // sources of types only (.d.ts has .ts) and the like stay private
+        // Build-time files stay private: type declarations (.d.ts has .ts) and tsconfig.json,
+        // which the checkJs type-check reads but the browser never needs.
+        if (type === undefined || entry.name === 'tsconfig.json') continue;
         const body = readFileSync(full);
         const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
         out.set(`/${relative(root, full).split(sep).join('/')}`, { body, type, etag });

@@ -71,7 +71,7 @@ export function ServicesPage({ params }) {
       <div class="toolbar">
         <${FilterBox} value=${text} placeholder="Filter by service name…" testid="services-filter"
           onInput=${(/** @type {string} */ q) => { setText(q); replaceParams('services', { q }); }} />
-        <span class="muted">Shares count every request a child served since it appeared, through any parent.</span>
+        <span class="muted">Actual shares count the requests each parent handed its children since they appeared.</span>
       </div>
       ${shown.length === 0 ? html`<p class="muted">No service matches.</p>` : null}
       <div class="tree" data-testid="service-tree">
