@@ -78,6 +78,21 @@ export function mapCipherSuite(name: string): CipherSuiteMapping {
   return getCiphers().includes(openssl.toLowerCase()) ? { kind: 'tls12', openssl } : { kind: 'unavailable', openssl };
 }
 
+/**
+ * OpenSSL name of a negotiated suite → Go's name (tls.CipherSuiteName), as Traefik writes it in
+ * the access log and metric labels. The longer ChaCha20 names come later in CIPHER_SUITES, so
+ * they win, as in Go; TLS 1.3 suites carry their IANA name in OpenSSL too.
+ */
+const GO_NAMES_BY_OPENSSL: ReadonlyMap<string, string> = new Map([
+  ...Object.entries(CIPHER_SUITES).flatMap(([go, openssl]) => (openssl === null ? [] : [[openssl, go] as const])),
+  ...TLS13_CIPHERS.map((name) => [name, name] as const),
+]);
+
+/** Go's name of the suite OpenSSL calls `openssl`; undefined for a suite Go does not implement. */
+export function goCipherSuiteName(openssl: string): string | undefined {
+  return GO_NAMES_BY_OPENSSL.get(openssl);
+}
+
 /** Go/RFC curve name → OpenSSL group name. */
 const CURVES: Readonly<Record<string, string>> = {
   secp256r1: 'P-256',

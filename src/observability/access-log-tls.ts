@@ -4,6 +4,7 @@
  * `TLSClientSubject` read the same after a switch from Traefik.
  */
 import type { X509Certificate } from 'node:crypto';
+import { goCipherSuiteName } from '../lib/go-tls-names.ts';
 
 /** `TLSv1.3` (Node) → `1.3`, `TLSv1` → `1.0` (Traefik's tls.GetVersion). */
 export function goTlsVersion(version: string): string {
@@ -11,39 +12,9 @@ export function goTlsVersion(version: string): string {
   return version.startsWith('TLSv') ? version.slice(4) : version;
 }
 
-/**
- * OpenSSL suite name → Go's name, for the TLS 1.0–1.2 suites Go can negotiate. TLS 1.3 suites
- * already carry their IANA name in OpenSSL. (lib/go-tls-names.ts maps the other way for
- * configuration; the access log needs only this direction, on the request path.)
- */
-const GO_CIPHER_NAMES: ReadonlyMap<string, string> = new Map([
-  ['RC4-SHA', 'TLS_RSA_WITH_RC4_128_SHA'],
-  ['DES-CBC3-SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA'],
-  ['AES128-SHA', 'TLS_RSA_WITH_AES_128_CBC_SHA'],
-  ['AES256-SHA', 'TLS_RSA_WITH_AES_256_CBC_SHA'],
-  ['AES128-SHA256', 'TLS_RSA_WITH_AES_128_CBC_SHA256'],
-  ['AES128-GCM-SHA256', 'TLS_RSA_WITH_AES_128_GCM_SHA256'],
-  ['AES256-GCM-SHA384', 'TLS_RSA_WITH_AES_256_GCM_SHA384'],
-  ['ECDHE-ECDSA-RC4-SHA', 'TLS_ECDHE_ECDSA_WITH_RC4_128_SHA'],
-  ['ECDHE-ECDSA-AES128-SHA', 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA'],
-  ['ECDHE-ECDSA-AES256-SHA', 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA'],
-  ['ECDHE-RSA-RC4-SHA', 'TLS_ECDHE_RSA_WITH_RC4_128_SHA'],
-  ['ECDHE-RSA-DES-CBC3-SHA', 'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA'],
-  ['ECDHE-RSA-AES128-SHA', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA'],
-  ['ECDHE-RSA-AES256-SHA', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA'],
-  ['ECDHE-ECDSA-AES128-SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256'],
-  ['ECDHE-RSA-AES128-SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256'],
-  ['ECDHE-RSA-AES128-GCM-SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'],
-  ['ECDHE-ECDSA-AES128-GCM-SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
-  ['ECDHE-RSA-AES256-GCM-SHA384', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'],
-  ['ECDHE-ECDSA-AES256-GCM-SHA384', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'],
-  ['ECDHE-RSA-CHACHA20-POLY1305', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'],
-  ['ECDHE-ECDSA-CHACHA20-POLY1305', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'],
-]);
-
 /** OpenSSL's name of a negotiated suite → Go's (unknown names are written as OpenSSL has them). */
 export function goCipherName(openssl: string): string {
-  return GO_CIPHER_NAMES.get(openssl) ?? openssl;
+  return goCipherSuiteName(openssl) ?? openssl;
 }
 
 /**

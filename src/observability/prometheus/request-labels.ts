@@ -2,6 +2,7 @@
  * The bounded label values Traefik derives from a request [pkg/middlewares/metrics/metrics.go,
  * pkg/tls/tls.go]: `method`, `protocol`, `tls_version`, `tls_cipher`.
  */
+import { goCipherSuiteName } from '../../lib/go-tls-names.ts';
 import { getHeader } from '../../lib/exchange.ts';
 
 /** The `protocol` label. */
@@ -77,34 +78,6 @@ export function tlsVersionLabel(version: string): string {
  * TLS 1.3 suites have the same name in both.
  */
 export function tlsCipherLabel(opensslName: string): string {
-  return goCipherNames.get(opensslName) ?? 'unknown';
+  return goCipherSuiteName(opensslName) ?? 'unknown';
 }
 
-/** OpenSSL name → Go name, for the suites Go's crypto/tls implements (tls.CipherSuiteName). */
-const goCipherNames: ReadonlyMap<string, string> = new Map([
-  ['TLS_AES_128_GCM_SHA256', 'TLS_AES_128_GCM_SHA256'],
-  ['TLS_AES_256_GCM_SHA384', 'TLS_AES_256_GCM_SHA384'],
-  ['TLS_CHACHA20_POLY1305_SHA256', 'TLS_CHACHA20_POLY1305_SHA256'],
-  ['RC4-SHA', 'TLS_RSA_WITH_RC4_128_SHA'],
-  ['DES-CBC3-SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA'],
-  ['AES128-SHA', 'TLS_RSA_WITH_AES_128_CBC_SHA'],
-  ['AES256-SHA', 'TLS_RSA_WITH_AES_256_CBC_SHA'],
-  ['AES128-SHA256', 'TLS_RSA_WITH_AES_128_CBC_SHA256'],
-  ['AES128-GCM-SHA256', 'TLS_RSA_WITH_AES_128_GCM_SHA256'],
-  ['AES256-GCM-SHA384', 'TLS_RSA_WITH_AES_256_GCM_SHA384'],
-  ['ECDHE-ECDSA-RC4-SHA', 'TLS_ECDHE_ECDSA_WITH_RC4_128_SHA'],
-  ['ECDHE-ECDSA-AES128-SHA', 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA'],
-  ['ECDHE-ECDSA-AES256-SHA', 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA'],
-  ['ECDHE-RSA-RC4-SHA', 'TLS_ECDHE_RSA_WITH_RC4_128_SHA'],
-  ['ECDHE-RSA-DES-CBC3-SHA', 'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA'],
-  ['ECDHE-RSA-AES128-SHA', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA'],
-  ['ECDHE-RSA-AES256-SHA', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA'],
-  ['ECDHE-ECDSA-AES128-SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256'],
-  ['ECDHE-RSA-AES128-SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256'],
-  ['ECDHE-RSA-AES128-GCM-SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'],
-  ['ECDHE-ECDSA-AES128-GCM-SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
-  ['ECDHE-RSA-AES256-GCM-SHA384', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'],
-  ['ECDHE-ECDSA-AES256-GCM-SHA384', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'],
-  ['ECDHE-RSA-CHACHA20-POLY1305', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'],
-  ['ECDHE-ECDSA-CHACHA20-POLY1305', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'],
-]);
