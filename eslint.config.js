@@ -9,11 +9,12 @@ const layers = {
   providers: ['config', 'lib'],
   pipeline: ['config', 'rules', 'lib'],
   observability: ['config', 'lib'],
-  proxy: ['config', 'observability', 'lib'],
+  http1: ['lib'],
+  proxy: ['config', 'observability', 'http1', 'lib'],
   services: ['config', 'proxy', 'observability', 'lib'],
   middlewares: ['config', 'rules', 'proxy', 'observability', 'lib'],
   api: ['config', 'lib'],
-  server: ['lib', 'config', 'rules', 'providers', 'pipeline', 'observability', 'proxy', 'services', 'middlewares', 'api'],
+  server: ['lib', 'config', 'rules', 'providers', 'pipeline', 'observability', 'http1', 'proxy', 'services', 'middlewares', 'api'],
 };
 const all = Object.keys(layers);
 
