@@ -82,6 +82,11 @@ const entryPointHttpSchema = configObject({
   sanitizePath: bool().default(true),
   maxHeaderBytes: int({ min: 1 }).default(1_048_576),
   underscoreHeadersStrategy: oneOf(['keep', 'delete', 'reject']).default('keep'),
+  /**
+   * (Switchyard) Which HTTP/1.1 engine serves this entry point: `node` (node:http) or `raw`
+   * (server/raw-http1/). Unset: `SWITCHYARD_ENGINE`, else `node`. HTTP/2 is node:http2 on both.
+   */
+  engine: oneOf(['node', 'raw']).optional(),
 });
 
 const http2Schema = configObject({

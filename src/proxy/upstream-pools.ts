@@ -16,9 +16,16 @@
  * close after `idleConnTimeout`, and a negative value turns keep-alive off (undici pipelining 0:
  * one request per connection), which is Traefik's "negative disables reuse". A positive value is
  * otherwise not enforced. HTTP/2 connections multiplex up to the server's stream limit.
+ *
+ * `http1Engine: 'raw'` puts Switchyard's own HTTP/1.1 pool (http1-pool/) in place of undici for
+ * every pool that can only speak HTTP/1.1: `http://` servers, `https://` with `disableHTTP2`, and
+ * the upgrade siblings. Pools that may negotiate HTTP/2 (`https://` with ALPN `h2`, `h2c://`)
+ * stay on undici. The raw pool enforces a positive `maxIdleConnsPerHost` as Go does (idle
+ * connections beyond it close).
  */
 import { Pool, type Dispatcher } from 'undici';
 import { createSystemClock, type Clock } from '../lib/clock.ts';
+import { Http1Pool } from './http1-pool/http1-pool.ts';
 import { createConnector, sniFor, type ConnectorTls } from './upstream-connector.ts';
 
 /** A client certificate (PEM) presented to servers that ask for one. */
@@ -85,8 +92,27 @@ export interface UpstreamPools {
 }
 
 export interface UpstreamPoolsOptions {
-  /** Drives the HTTP/2 read-idle watchdog; the system clock by default. */
+  /** Drives the HTTP/2 read-idle watchdog (and the raw pool's timers); the system clock by default. */
   readonly clock?: Clock;
+  /**
+   * Who speaks HTTP/1.1 to servers: undici or Switchyard's raw pool (see the header comment).
+   * Default: `SWITCHYARD_UPSTREAM_ENGINE`, else undici — so the test rigs that make their own
+   * pools run on whichever engine CI selects.
+   */
+  readonly http1Engine?: Http1Engine;
+}
+
+/** The HTTP/1.1 client engine of the upstream pools. */
+export type Http1Engine = 'undici' | 'raw';
+
+/**
+ * The engine named by `SWITCHYARD_UPSTREAM_ENGINE` (unset or empty: undici), so CI can run every
+ * test on both. Anything else is a startup error naming the variable.
+ */
+export function http1EngineFromEnv(value: string | undefined): Http1Engine {
+  if (value === undefined || value === '' || value === 'undici') return 'undici';
+  if (value === 'raw') return 'raw';
+  throw new Error(`SWITCHYARD_UPSTREAM_ENGINE must be "raw" or "undici", got ${JSON.stringify(value)}`);
 }
 
 /** Go's "no limit" for undici timeouts that must be positive (about 24.8 days, the timer maximum). */
@@ -149,7 +175,7 @@ function parseOrigin(origin: string): { scheme: 'http' | 'https' | 'h2c'; hostna
   return { scheme, hostname, authority };
 }
 
-function createPool(origin: string, t: TransportSettings, clock: Clock, h1Only: boolean, upgrades: (() => Dispatcher) | null): Pool {
+function createPool(origin: string, t: TransportSettings, clock: Clock, h1Only: boolean, upgrades: (() => Dispatcher) | null, engine: Http1Engine): Pool {
   const { scheme, hostname, authority } = parseOrigin(origin);
   const h2c = scheme === 'h2c' && !h1Only;
   const allowH2 = scheme === 'https' ? !(t.disableHTTP2 ?? false) && !h1Only : h2c;
@@ -175,6 +201,16 @@ function createPool(origin: string, t: TransportSettings, clock: Clock, h1Only: 
     pingTimeoutMs: t.pingTimeoutMs ?? 15_000,
     clock,
   });
+  if (engine === 'raw' && !allowH2) {
+    const maxIdle = t.maxIdleConnsPerHost ?? 200;
+    return new Http1Pool(`${scheme === 'https' ? 'https' : 'http'}://${authority}`, {
+      connect,
+      clock,
+      responseHeaderTimeoutMs: t.responseHeaderTimeoutMs,
+      idleConnTimeoutMs: t.idleConnTimeoutMs,
+      maxIdleConns: maxIdle === 0 ? 200 : maxIdle,
+    });
+  }
   const options: Pool.Options = {
     connections: null,
     // Keep-alive off when maxIdleConnsPerHost < 0 (see the header comment).
@@ -196,6 +232,7 @@ function createPool(origin: string, t: TransportSettings, clock: Clock, h1Only: 
 
 export function createUpstreamPools(options: UpstreamPoolsOptions = {}): UpstreamPools {
   const clock = options.clock ?? createSystemClock();
+  const engine = options.http1Engine ?? http1EngineFromEnv(process.env['SWITCHYARD_UPSTREAM_ENGINE']);
   const pools = new Map<string, Held>();
   const closeHeld = (held: Held): Promise<unknown> => Promise.allSettled([held.pool, held.upgrades()].map((p) => p?.close()));
   return {
@@ -209,8 +246,8 @@ export function createUpstreamPools(options: UpstreamPoolsOptions = {}): Upstrea
         const { scheme } = parseOrigin(origin);
         const mayUseH2 = scheme === 'h2c' || (scheme === 'https' && !(transport.disableHTTP2 ?? false));
         let sibling: Pool | null = null;
-        const upgrades = mayUseH2 ? (): Pool => (sibling ??= createPool(origin, transport, clock, true, null)) : null;
-        held = { pool: createPool(origin, transport, clock, false, upgrades), upgrades: () => sibling, refs: 0 };
+        const upgrades = mayUseH2 ? (): Pool => (sibling ??= createPool(origin, transport, clock, true, null, engine)) : null;
+        held = { pool: createPool(origin, transport, clock, false, upgrades, engine), upgrades: () => sibling, refs: 0 };
         pools.set(key, held);
       }
       held.refs++;

@@ -8,13 +8,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createH2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Exchange } from '../lib/exchange.ts';
-import { getHeader, newExchangeLog } from '../lib/exchange.ts';
-import { applyForwardedHeaders, type ForwardedHeadersOptions } from '../proxy/forwarded-headers.ts';
-import { proxyError, sendProxyError } from '../proxy/proxy-error.ts';
-import { canonicalHost, normalizePath, sanitizePath } from '../rules/routing-path.ts';
+import type { Exchange, ExchangeLog, ResponseSink } from '../lib/exchange.ts';
+import type { ForwardedHeadersOptions } from '../proxy/forwarded-headers.ts';
 import { H2ResponseSink, h2RequestHeaders } from './h2-exchange.ts';
-import { NodeExchange, NodeRequestHead, ServerResponseSink, SocketResponseSink, hasBody } from './node-exchange.ts';
+import { ServerResponseSink, SocketResponseSink, hasBody, type NodeExchange } from './node-exchange.ts';
+import { createInFlightCounter, dispatchExchange, prepareExchange, type ReceivedHead } from './prepare-exchange.ts';
 
 export interface HttpEntryPointOptions {
   readonly name: string;
@@ -49,75 +47,22 @@ export interface HttpEntryPoint {
 }
 
 export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryPoint {
-  let inFlight = 0;
-  let idleWaiters: (() => void)[] = [];
+  const inFlight = createInFlightCounter();
   let stopping = false;
   const upgradeSockets = new Set<Duplex>();
 
-  const finished = (): void => {
-    inFlight--;
-    if (inFlight === 0 && idleWaiters.length > 0) {
-      const w = idleWaiters;
-      idleWaiters = [];
-      for (const f of w) f();
-    }
-  };
-
-  /** Builds the exchange, or answers 400 itself and returns null. */
-  const prepare = (request: { method: string; target: string; headers: string[]; httpVersion: string; socket: Socket | null },
-    sink: (log: ReturnType<typeof newExchangeLog>) => ServerResponseSink | SocketResponseSink | H2ResponseSink,
+  /** Builds the exchange (counting its body bytes), or answers 400 itself and returns null. */
+  const prepare = (request: ReceivedHead, sink: (log: ExchangeLog) => ResponseSink,
     body: IncomingMessage | Http2ServerRequest | null, upgrade: { socket: Duplex; head: Buffer } | null): NodeExchange | null => {
-    const startNs = process.hrtime.bigint();
-    const target = request.target;
-    let path: string;
-    let query = '';
-    const q = target.indexOf('?');
-    const rawPath = q < 0 ? target : target.slice(0, q);
-    if (q >= 0) query = target.slice(q + 1);
-    let bad = false;
-    if (rawPath.charCodeAt(0) === 47 /* / */) path = rawPath;
-    else if (rawPath === '*') path = '*';
-    else {
-      // absolute-form (a request through a forward-proxy-style client): keep the path only.
-      try {
-        path = new URL(rawPath).pathname || '/';
-      } catch {
-        path = '/';
-        bad = true;
-      }
-    }
-    if (path.includes('#')) bad = true;
-    if (!bad && path.includes('%')) {
-      const n = normalizePath(path);
-      if (n === null) bad = true;
-      else path = n;
-    }
-    if (!bad && options.sanitizePath && path !== '*' && (path.includes('/.') || path.includes('//'))) path = sanitizePath(path);
-    if (query.includes(';')) query = options.encodeQuerySemicolons ? query.replaceAll(';', '%3B') : query.replaceAll(';', '&');
-    const log = newExchangeLog(startNs, path, query);
-    const host = canonicalHost(getHeader(request.headers, 'host') ?? '');
-    const head = new NodeRequestHead(request.method, request.headers, request.httpVersion, request.socket, path, query, host, options.name);
-    if (body !== null) countBodyBytes(body, log);
-    const ex = new NodeExchange(head, body, sink(log), upgrade, log);
-    if (bad) {
-      sendProxyError(ex, proxyError('BAD_REQUEST'));
-      return null;
-    }
-    applyForwardedHeaders(head, options.forwarded, upgrade !== null && isWebSocket(request.headers));
+    const ex = prepareExchange(options, request, sink, body, upgrade);
+    if (ex !== null && body !== null) countBodyBytes(body, ex.log);
     return ex;
   };
 
-  const run = (ex: NodeExchange): void => {
-    try {
-      options.dispatch(ex);
-    } catch (err) {
-      // A bug, not a user mistake: answer 500 and keep serving.
-      sendProxyError(ex, proxyError('INTERNAL', undefined, err));
-    }
-  };
+  const run = (ex: NodeExchange): void => dispatchExchange(options.dispatch, ex);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    inFlight++;
+    inFlight.started();
     const ex = prepare({ method: req.method ?? 'GET', target: req.url ?? '/', headers: req.rawHeaders, httpVersion: req.httpVersion, socket: req.socket },
       (log) => new ServerResponseSink(res, log), hasBody(req) ? req : null, null);
     res.once('close', () => {
@@ -125,14 +70,14 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
         if (!res.writableFinished) ex.markClientGone();
         options.onDone?.(ex, process.hrtime.bigint() - ex.log.startNs);
       }
-      finished();
+      inFlight.finished();
     });
     if (stopping) res.shouldKeepAlive = false;
     if (ex !== null) run(ex);
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    inFlight++;
+    inFlight.started();
     upgradeSockets.add(socket);
     const ex = prepare({ method: req.method ?? 'GET', target: req.url ?? '/', headers: req.rawHeaders, httpVersion: req.httpVersion, socket: req.socket },
       (log) => new SocketResponseSink(socket, log), null, { socket, head });
@@ -145,7 +90,7 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
         ex.markClientGone();
         options.onDone?.(ex, process.hrtime.bigint() - ex.log.startNs);
       }
-      finished();
+      inFlight.finished();
     };
     socket.once('close', close);
     socket.on('error', () => socket.destroy());
@@ -153,7 +98,7 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
   };
 
   const onH2Request = (req: Http2ServerRequest, res: Http2ServerResponse): void => {
-    inFlight++;
+    inFlight.started();
     // The session's socket: a proxy that forwards property reads, so connection facts recorded
     // on the real socket are found through it.
     const socket = req.socket as unknown as Socket;
@@ -164,7 +109,7 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
         if (!res.writableFinished) ex.markClientGone();
         options.onDone?.(ex, process.hrtime.bigint() - ex.log.startNs);
       }
-      finished();
+      inFlight.finished();
     });
     if (ex !== null) run(ex);
   };
@@ -211,7 +156,7 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
   return {
     name: options.name,
     get inFlight() {
-      return inFlight;
+      return inFlight.count;
     },
     serve(socket, protocol) {
       if (stopping) {
@@ -226,8 +171,7 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
       for (const session of sessions) session.close();
     },
     whenIdle() {
-      if (inFlight === 0) return Promise.resolve();
-      return new Promise((resolve) => idleWaiters.push(resolve));
+      return inFlight.whenIdle();
     },
     closeAll() {
       server.closeAllConnections();
@@ -237,11 +181,6 @@ export function createHttpEntryPoint(options: HttpEntryPointOptions): HttpEntryP
   };
 }
 
-function isWebSocket(headers: readonly string[]): boolean {
-  const up = getHeader(headers, 'upgrade');
-  return up !== undefined && up.toLowerCase() === 'websocket';
-}
-
 /**
  * Counts the request body's bytes as they arrive (the access log's RequestContentSize, the
  * statistics' bytes in), whatever consumes the body and however it is framed (Content-Length,
@@ -249,7 +188,7 @@ function isWebSocket(headers: readonly string[]): boolean {
  * body bytes to the request stream through `push`, so wrapping `push` on this one stream counts
  * them without reading the stream or switching it to flowing mode.
  */
-function countBodyBytes(body: IncomingMessage | Http2ServerRequest, log: ReturnType<typeof newExchangeLog>): void {
+function countBodyBytes(body: IncomingMessage | Http2ServerRequest, log: ExchangeLog): void {
   const push = body.push;
   body.push = function countingPush(this: typeof body, chunk: unknown, encoding?: BufferEncoding): boolean {
     if (chunk !== null && chunk !== undefined) log.requestContentSize += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : (chunk as Uint8Array).byteLength;
