@@ -11,11 +11,17 @@ import { loadStaticConfig } from './config/static.ts';
 import { createLogger } from './observability/logger.ts';
 import { checkConfiguration } from './server/check-command.ts';
 import { runSwitchyard, switchyardVersion } from './server/switchyard.ts';
+import { workerCount } from './config/static-workers.ts';
+import { runControlPlane } from './server/workers/control-plane.ts';
+import { workerIdVariable } from './server/workers/spawn-worker.ts';
+import { runWorkerProcess } from './server/workers/worker-process.ts';
 import { startDemoServer } from '../examples/quickstart/demo-servers.ts';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main(argv: string[]): Promise<number> {
+  // Forked by a control plane (--workers=N): the configuration comes over the IPC channel.
+  if (process.env[workerIdVariable] !== undefined && process.send !== undefined) return runWorkerProcess();
   const [command, ...rest] = argv;
   if (command === '--version' || command === 'version') {
     process.stdout.write(`switchyard ${switchyardVersion}\n`);
@@ -32,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
 
 const usage = `Usage:
   switchyard [--configFile=FILE] [--entryPoints.web.address=:8000 …]   start
+  switchyard --workers=N [--configFile=FILE …]                           start N worker processes (0: one per core)
   switchyard check [--configFile=FILE] [flags…]                          validate configuration
   switchyard quickstart                                                  run the bundled example
 Static configuration is Traefik v3's: a YAML/TOML file, CLI flags, or TRAEFIK_*/SWITCHYARD_* variables.
@@ -63,7 +70,8 @@ async function run(argv: string[]): Promise<number> {
     ...(config.log.filePath ? { filePath: config.log.filePath } : {}),
     noColor: config.log.noColor,
   });
-  const running = await runSwitchyard(config, logger);
+  const workers = workerCount(config.workers);
+  const running = workers > 1 ? await runControlPlane(config, logger, { workers }) : await runSwitchyard(config, logger);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {

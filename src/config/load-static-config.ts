@@ -10,6 +10,7 @@ import { unsupportedStaticKeys } from './static-unsupported-keys.ts';
 import { mergeTrees, parseFlags, readEnvironment } from './static-sources.ts';
 import { parseStaticConfig, staticSectionNames, type StaticConfig } from './static.ts';
 import { parseTomlSource } from './toml-source.ts';
+import { workersOverride } from './static-workers.ts';
 import { parseYamlSource } from './yaml-source.ts';
 
 /** Inputs of `loadStaticConfig`; `readFile` returns null when the file does not exist. */
@@ -55,7 +56,8 @@ export function defaultConfigFileCandidates(env: Readonly<Record<string, string 
 }
 
 function staticRoots(): string[] {
-  const roots = [...staticSectionNames];
+  // `workers` is read apart from the one source (workersOverride), never as an ignored variable.
+  const roots = staticSectionNames.filter((name) => name !== 'workers');
   for (const pattern of unsupportedStaticKeys) if (pattern.length === 1) roots.push(pattern[0]!);
   return roots;
 }
@@ -79,9 +81,18 @@ function parseFile(path: string, text: string): LoadedStaticConfig {
 
 /**
  * Loads the static configuration. Never throws on user mistakes: they are diagnostics, and
- * `config` is null when any is an error.
+ * `config` is null when any is an error. `--workers` and `SWITCHYARD_WORKERS` set `workers`
+ * whatever source the rest comes from (static-workers.ts).
  */
 export function loadStaticConfig(options: LoadStaticOptions): LoadedStaticConfig {
+  const loaded = loadFromOneSource(options);
+  const workers = workersOverride(parseFlags(options.argv).workers, options.env);
+  if (workers === undefined) return loaded;
+  if (typeof workers !== 'number') return { ...loaded, config: null, diagnostics: [...loaded.diagnostics, workers] };
+  return loaded.config === null ? loaded : { ...loaded, config: { ...loaded.config, workers } };
+}
+
+function loadFromOneSource(options: LoadStaticOptions): LoadedStaticConfig {
   const readFile = options.readFile ?? readFileOrNull;
   const flags = parseFlags(options.argv);
   if (flags.diagnostics.some((d) => d.severity === 'error')) {

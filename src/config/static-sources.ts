@@ -9,11 +9,13 @@ import type { Diagnostic } from './diagnostics.ts';
 import { setTreeValue, splitDottedKey, type ConfigTree } from './config-tree.ts';
 
 /** Flags Switchyard itself takes, which are not static configuration keys. */
-export const ownFlags = ['configFile'] as const;
+export const ownFlags = ['configFile', 'workers'] as const;
 
 /** The command line split into Switchyard's own flags and the configuration tree. */
 export interface ParsedFlags {
   readonly configFile: string | undefined;
+  /** `--workers=N` (static-workers.ts): read whatever source the configuration comes from. */
+  readonly workers: string | undefined;
   readonly tree: ConfigTree;
   /** Number of configuration flags (own flags excluded). */
   readonly count: number;
@@ -25,6 +27,7 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
   const tree: ConfigTree = {};
   const diagnostics: Diagnostic[] = [];
   let configFile: string | undefined;
+  let workers: string | undefined;
   let count = 0;
   const error = (message: string): void => {
     diagnostics.push({ severity: 'error', code: 'STATIC_INVALID_FLAG', resource: 'command line', path: '', message });
@@ -44,6 +47,10 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
       else configFile = value;
       continue;
     }
+    if (key.toLowerCase() === 'workers') {
+      workers = value ?? '';
+      continue;
+    }
     const path = splitDottedKey(key);
     if (path === null) {
       error(`malformed flag "${arg}"; expected --section.key=value`);
@@ -52,7 +59,7 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
     setTreeValue(tree, path, value ?? 'true');
     count++;
   }
-  return { configFile, tree, count, diagnostics };
+  return { configFile, workers, tree, count, diagnostics };
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   coreSchema, globalSchema, staticServersTransportSchema, staticTcpServersTransportSchema,
 } from './static-transports.ts';
 import { stripUnsupportedStaticKeys } from './static-unsupported-keys.ts';
+import { workersSchema } from './static-workers.ts';
 
 export type { EntryPointConfig, ListenAddress } from './static-entry-points.ts';
 export { parseListenAddress } from './static-entry-points.ts';
@@ -53,6 +54,11 @@ const staticShape = {
   tcpServersTransport: staticTcpServersTransportSchema.prefault({}),
   core: coreSchema.prefault({}),
   certificatesResolvers: certificatesResolversSchema.default({}),
+  /**
+   * (Switchyard) Worker processes serving the entry points (server/workers/); `0` means one per
+   * core. The `--workers` flag and `SWITCHYARD_WORKERS` override it whatever the source.
+   */
+  workers: workersSchema.default(1),
 };
 
 /** The static configuration schema (before Traefik's effective-configuration rules). */

@@ -45,6 +45,8 @@ export interface TcpBuildDeps {
   readonly onHealthChange?: (service: string, address: string, status: HealthStatus, reason: string) => void;
   readonly onServerError?: (service: string, address: string, err: Error) => void;
   readonly onProbe?: (service: string, address: string, ok: boolean, reason: string) => void;
+  /** False in a worker process: the control plane probes (server/workers/). Default true. */
+  readonly activeHealthChecks?: boolean;
 }
 
 /** How the entry point must treat the TLS of a connection the router takes. */
@@ -189,6 +191,7 @@ export function buildTcp(runtime: RuntimeConfig, deps: TcpBuildDeps): BuiltTcpSt
             ...(deps.onHealthChange ? { onHealthChange: deps.onHealthChange } : {}),
             ...(deps.onServerError ? { onServerError: deps.onServerError } : {}),
             ...(deps.onProbe ? { onProbe: deps.onProbe } : {}),
+            ...(deps.activeHealthChecks === false ? { activeHealthChecks: false } : {}),
           });
         }
         case 'weighted': {

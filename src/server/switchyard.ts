@@ -38,14 +38,15 @@ import { createKubeSource } from '../providers/kubernetes/kube-source.ts';
 import { ingressNginxOptions } from '../providers/kubernetes/ingress-nginx-options.ts';
 import { createKubernetesProvider } from '../providers/kubernetes/kubernetes-provider.ts';
 import { implementedMiddlewareKinds } from '../middlewares/registry.ts';
-import { createUpstreamPools } from '../proxy/upstream-pools.ts';
+import { createUpstreamPools, http1EngineFromEnv } from '../proxy/upstream-pools.ts';
 import { createHealthRegistry } from '../services/health/server-health.ts';
 import { createPolicyMemoryRegistry } from '../services/policy-memory.ts';
 import { createAffinityRegistry } from '../services/sticky/client-ip-affinity.ts';
 import { build, implementedHttpServiceKinds, staticDefaultTransport, type BuiltState } from './build.ts';
 import { stopEntryPoint } from './graceful-stop.ts';
 import { createEntryPointListener, type EntryPointListener, type EntryPointRouting, type TcpRoutes } from './entry-point-listener.ts';
-import { createHttpEntryPoint, type HttpEntryPoint } from './http-entry-point.ts';
+import type { HttpEntryPoint } from './http-entry-point.ts';
+import { createEntryPointEngine, engineVariable, httpEngineFromEnv, type HttpEngine } from './http-engine.ts';
 import { httpsHostsByEntryPoint, noHttpsHosts, type HttpsHosts } from './https-hosts.ts';
 import { acmeResolverDiagnostics, acmeResolvers, httpChallengeEntryPoints } from '../config/static-acme.ts';
 import { createAcmeManager, type AcmeManager } from './acme/acme-manager.ts';
@@ -63,6 +64,9 @@ import { createInternalProvider } from './internal-provider.ts';
 import { createRouterTable } from './router-table.ts';
 import { createRequestExplainer } from './request-explainer.ts';
 import { unappliedStaticSettings } from './unapplied-settings.ts';
+import { acmeHttpChallengeKey, type ProcessRole } from './workers/process-role.ts';
+import { addWorkerDetails, exportServiceDetails } from './workers/service-details.ts';
+import type { LiveStatsView } from '../config/live-stats-view.ts';
 
 export const switchyardVersion = '0.1.0';
 
@@ -82,6 +86,10 @@ export interface RunOptions {
   readonly clock?: Clock;
   /** The dashboard's files; default: web/ at the project root. */
   readonly webRoot?: string;
+  /** This process's part when Switchyard runs as several processes (server/workers/); absent: it does everything. */
+  readonly role?: ProcessRole;
+  /** The HTTP/1.1 engine of entry points that set no `http.engine`; default: SWITCHYARD_ENGINE, else node. */
+  readonly httpEngine?: HttpEngine;
 }
 
 const defaultWebRoot = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -90,15 +98,24 @@ const defaultWebRoot = fileURLToPath(new URL('../../web/', import.meta.url));
 export async function runSwitchyard(config: StaticConfig, logger: Logger, options: RunOptions = {}): Promise<RunningSwitchyard> {
   const startDate = new Date();
   const clock = options.clock ?? createSystemClock();
+  const defaultEngine = options.httpEngine ?? httpEngineFromEnv(process.env[engineVariable]) ?? 'node';
+  const worker = options.role?.kind === 'worker' ? options.role : null;
+  const controlPlane = options.role?.kind === 'control-plane' ? options.role : null;
+  /** Logs a line about the routing state; a control plane logs it once every worker is there too. */
+  const announce = (log: () => void): void => (controlPlane === null ? log() : controlPlane.announce(log));
   const startupWarnings = [...unappliedStaticSettings(config), ...acmeResolverDiagnostics(config.certificatesResolvers, new Set(Object.keys(config.entryPoints)))];
-  for (const d of startupWarnings) (d.severity === 'error' ? logger.error.bind(logger) : logger.warn.bind(logger))({ code: d.code, path: d.path }, d.message);
-  const pools = createUpstreamPools({ clock });
+  // A worker's control plane logs the warnings about the configuration they share.
+  if (worker === null) for (const d of startupWarnings) (d.severity === 'error' ? logger.error.bind(logger) : logger.warn.bind(logger))({ code: d.code, path: d.path }, d.message);
+  const pools = createUpstreamPools({ clock, http1Engine: http1EngineFromEnv(process.env['SWITCHYARD_UPSTREAM_ENGINE']) });
   // ACME: stored certificates are read before the first handshake; orders run in the background.
-  const acme = config.certificatesResolvers !== undefined && Object.keys(config.certificatesResolvers).length > 0
+  // In a worker, the control plane orders them and ships them (WorkerRole.certificates).
+  const acme = worker === null && config.certificatesResolvers !== undefined && Object.keys(config.certificatesResolvers).length > 0
     ? await createAcmeManager({ resolvers: acmeResolvers(config.certificatesResolvers), clock, logger, storeFor: acmeStores(config) })
     : null;
   const acmeHttpEntryPoints = httpChallengeEntryPoints(config.certificatesResolvers);
-  const health = createHealthRegistry(clock);
+  const health = options.role?.health ?? createHealthRegistry(clock);
+  // HTTP-01 answers: ACME's own, or in a worker the control plane's.
+  const acmeChallenge: Handler | undefined = acme !== null ? acmeHttpChallengeAnswer(acme) : worker?.forwardInternal(acmeHttpChallengeKey);
   const affinity = createAffinityRegistry(clock);
   const policyMemory = createPolicyMemoryRegistry();
   const table = createRouterTable();
@@ -159,7 +176,11 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
   const tcpEntryPoints: { name: string; http: HttpEntryPoint; listener: EntryPointListener; lifeCycle: { requestAcceptGraceTimeout: number; graceTimeOut: number } }[] = [];
   const live = {
     serverStatus: (service: string) => table.current?.services.get(service)?.serverStatus(),
-    serviceDetails: (service: string) => table.current?.services.get(service)?.details?.(),
+    serviceDetails: (service: string) => {
+      const own = table.current?.services.get(service)?.details?.();
+      // A control plane adds its workers' affinity entries and mirror counters.
+      return own === undefined || controlPlane === null ? own : addWorkerDetails(own, service, controlPlane.workerStatistics());
+    },
   };
   // metrics.prometheus: served as prometheus@internal; counts every finished request, the
   // connections entry points hold, and reads server health and certificates when scraped.
@@ -173,6 +194,8 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     otherOpenConnections: (name) => tcpEntryPoints.find((e) => e.name === name)?.listener.tcpConnections.size
       ?? udpEntryPoints.find((e) => e.name === name)?.ep.sessionCount() ?? 0,
     certificates: () => routingState.tls.certificates().store.map((c) => c.certPem),
+    // A control plane's scrape adds up its workers' series (it serves no HTTP traffic itself).
+    ...(controlPlane !== null ? { otherProcesses: () => controlPlane.workerStatistics().flatMap((w) => (w.metrics === null ? [] : [w.metrics])) } : {}),
   });
   if (prometheus !== null) requestConsumers.push((ex, ns) => prometheus.record(ex, ns));
   for (const [name, ep] of Object.entries(config.entryPoints)) {
@@ -186,6 +209,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       ...entryPointModel(ep.http),
     });
     if (address.protocol === 'udp') {
+      if (worker !== null) continue; // UDP entry points are the control plane's (docs/workers.md)
       udpEntryPoints.push({
         name,
         graceTimeOut: ep.transport.lifeCycle.graceTimeOut,
@@ -196,8 +220,12 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       });
       continue;
     }
+    if (controlPlane !== null) {
+      liveStats.entryPoint(name); // the workers serve it; listed from the start, with their sums
+      continue;
+    }
     const trusted = createIpRangeSet(ep.forwardedHeaders.trustedIPs);
-    const http = createHttpEntryPoint({
+    const http = createEntryPointEngine(ep.http.engine ?? defaultEngine, {
       name,
       forwarded: {
         insecure: ep.forwardedHeaders.insecure,
@@ -211,8 +239,9 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       sanitizePath: ep.http.sanitizePath,
       encodeQuerySemicolons: ep.http.encodeQuerySemicolons,
       http2: ep.http2,
-      dispatch: withAccessLog(accessLog, acme !== null && acmeHttpEntryPoints.has(name) ? withAcmeHttpChallenge(acme, table.dispatcher(name)) : table.dispatcher(name)),
+      dispatch: withAccessLog(accessLog, acmeChallenge !== undefined && acmeHttpEntryPoints.has(name) ? withAcmeHttpChallenge(acmeChallenge, table.dispatcher(name)) : table.dispatcher(name)),
       onDone,
+      clock,
     });
     const listener = createEntryPointListener({
       name,
@@ -240,8 +269,12 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
   if (config.api?.dashboard === true) internal.set('dashboard@internal', createDashboardAssets({ root: webRoot, prefix: '' }));
   /** Switchyard's endpoints beside Traefik's, by path below `/api/`: each is one `set`. */
   const apiExtensions = new Map<string, Handler>();
-  const statsStream = createStatsStream({ view: liveStats, clock });
-  apiExtensions.set('stats', createStatsHandler(liveStats));
+  // A control plane shows its workers' statistics added to its own (which has no HTTP traffic).
+  const statsView: LiveStatsView = controlPlane === null ? liveStats
+    : { snapshot: () => liveStats.snapshotWith(controlPlane.workerStatistics().map((w) => w.liveStats)) };
+  const statsStream = createStatsStream({ view: statsView, clock });
+  apiExtensions.set('stats', createStatsHandler(statsView));
+  for (const [path, handler] of controlPlane?.apiExtensions ?? []) apiExtensions.set(path, handler);
   apiExtensions.set('stats/stream', statsStream.handler);
   apiExtensions.set('explain', createExplainHandler(createRequestExplainer({
     runtime: () => runtime,
@@ -269,11 +302,21 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     terminatingStatusCode: config.ping?.terminatingStatusCode ?? 503,
   }));
   if (prometheus !== null) internal.set('prometheus@internal', prometheus.handler);
+  if (worker !== null) {
+    for (const [name, handler] of internal) internal.set(name, worker.forwardInternal(name) ?? handler);
+    worker.provideStatistics((purpose) => ({
+      liveStats: liveStats.exportState(),
+      details: purpose === 'push' ? null : exportServiceDetails(table.current?.services),
+      metrics: purpose === 'scrape' ? prometheus?.exportState() ?? null : null,
+    }));
+  }
+  controlPlane?.serveInternal(acmeChallenge === undefined ? internal : new Map([...internal, [acmeHttpChallengeKey, acmeChallenge]]));
 
   /** Bound ports by entry point (known before the providers start: redirections name them). */
   const ports = new Map<string, number>();
-  const providers: Provider[] = [createInternalProvider(config, ports)];
-  if (config.providers.file !== undefined) {
+  // A worker runs no provider: its control plane ships the snapshots (WorkerRole.feed).
+  const providers: Provider[] = worker !== null ? [] : [createInternalProvider(config, ports)];
+  if (worker === null && config.providers.file !== undefined) {
     const f = config.providers.file;
     providers.push(createFileProvider({
       ...(f.filename ? { filename: f.filename } : {}),
@@ -282,7 +325,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     }));
   }
 
-  providers.push(...kubernetesProviders(config, clock, logger));
+  if (worker === null) providers.push(...kubernetesProviders(config, clock, logger));
 
   const defaultTransport = staticDefaultTransport(config.serversTransport);
   const apply = (snapshots: ReadonlyMap<string, Snapshot>): void => {
@@ -312,8 +355,9 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
         liveStats,
         clock,
         random: Math.random,
-        onHealthChange: (service, url, status, reason) =>
-          (status === 'DOWN' ? logger.warn.bind(logger) : logger.info.bind(logger))({ service, url, status, reason }, 'server health changed'),
+        onHealthChange: (service, url, status, reason) => announce(() =>
+          (status === 'DOWN' ? logger.warn.bind(logger) : logger.info.bind(logger))({ service, url, status, reason }, 'server health changed')),
+        ...(worker !== null ? { activeHealthChecks: false } : {}),
       });
     } catch (err) {
       // A bug in build(): keep serving the previous state (Caddy's rule).
@@ -327,8 +371,9 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
         clock,
         health,
         defaultTransport: config.tcpServersTransport,
-        onHealthChange: (service, address, status, reason) =>
-          (status === 'DOWN' ? logger.warn.bind(logger) : logger.info.bind(logger))({ service, address, status, reason }, 'server health changed'),
+        onHealthChange: (service, address, status, reason) => announce(() =>
+          (status === 'DOWN' ? logger.warn.bind(logger) : logger.info.bind(logger))({ service, address, status, reason }, 'server health changed')),
+        ...(worker !== null ? { activeHealthChecks: false } : {}),
         onServerError: (service, address, err) => logger.debug({ service, address, err: err.message }, 'TCP server error'),
       });
       udpState = buildUdp(next);
@@ -340,7 +385,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     const tls = createTlsManager({
       tls: next.tls,
       httpRouters: tlsHttpRouters(next.http.routers),
-      extraCertificates: acme === null ? [] : [...acme.certificates()],
+      extraCertificates: acme !== null ? [...acme.certificates()] : worker?.certificates() ?? [],
       generatedCertificate,
       previous: routingState.tls,
     });
@@ -359,16 +404,20 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     liveStats.retain(liveStatsItems(next));
     prometheus?.configurationApplied(next);
     generation++;
+    controlPlane?.shipConfiguration(snapshots, acme === null ? [] : [...acme.certificates()]);
+    // A worker's control plane logs the diagnostics and the applied configuration for all of them.
+    if (worker !== null) return;
     const all = collectDiagnostics(runtime);
     for (const d of all) (d.severity === 'error' ? logger.error.bind(logger) : logger.warn.bind(logger))({ code: d.code, resource: d.resource, path: d.path }, formatDiagnostic(d));
-    logger.info({
-      generation,
+    const appliedGeneration = generation;
+    announce(() => logger.info({
+      generation: appliedGeneration,
       providers: [...snapshots.keys()].sort(),
       routers: next.http.routers.size,
       services: next.http.services.size,
       middlewares: next.http.middlewares.size,
       errors: all.filter((d) => d.severity === 'error').length,
-    }, 'configuration applied');
+    }, 'configuration applied'));
   };
 
   let previousL4: { tcp: BuiltTcpState; udp: BuiltUdpState } | null = null;
@@ -400,7 +449,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     }, clock);
   };
 
-  const aggregator = createAggregator({
+  const aggregator = worker !== null ? worker.feed(apply) : createAggregator({
     providers,
     throttleMs: config.providers.providersThrottleDuration,
     clock,
@@ -413,11 +462,20 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     ports.set(name, port);
     logger.info({ entryPoint: name, address: host, port }, 'entry point listening');
   }
+  for (const [name, { host, port }] of controlPlane?.tcpListening ?? []) {
+    ports.set(name, port);
+    logger.info({ entryPoint: name, address: host, port }, 'entry point listening');
+  }
   for (const { name, ep } of udpEntryPoints) {
     const { host, port } = await ep.listen();
     ports.set(name, port);
     logger.info({ entryPoint: name, address: host, port, protocol: 'udp' }, 'entry point listening');
   }
+  /** Logs a shutdown phase; a worker tells its control plane, which logs the fleet's (and its own). */
+  const phase = (name: string, entryPoint: string | undefined): void => {
+    if (worker !== null) worker.shutdownPhase(name, entryPoint);
+    else if (controlPlane === null) logger.info(entryPoint === undefined ? { phase: name } : { phase: name, entryPoint }, 'shutdown phase');
+  };
   const providersStopped = new AbortController();
   const aggregatorDone = aggregator.run(providersStopped.signal).catch((err: unknown) => logger.error({ err }, 'providers stopped'));
 
@@ -426,7 +484,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     async stop() {
       if (terminating) return;
       terminating = true;
-      logger.info({ phase: 'terminating' }, 'shutdown phase');
+      phase('terminating', undefined);
       // Statistics streams never end by themselves: end them so they do not hold up the stop.
       statsStream.closeAll();
       const udpStopped = Promise.all(udpEntryPoints.map(({ ep, graceTimeOut }) => ep.shutdown(graceTimeOut)));
@@ -445,7 +503,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
       }, {
         requestAcceptGraceTimeoutMs: lifeCycle.requestAcceptGraceTimeout,
         graceTimeOutMs: lifeCycle.graceTimeOut,
-      }, clock, { onPhase: (phase, entryPoint) => logger.info({ phase, entryPoint }, 'shutdown phase') })));
+      }, clock, { onPhase: (p, entryPoint) => phase(p, entryPoint) })));
       providersStopped.abort();
       tlsWatch?.close();
       aggregator.dispose();
@@ -525,16 +583,19 @@ const acmeChallengePrefix = '/.well-known/acme-challenge/';
 
 /**
  * Traefik's ACME HTTP-01 router: on the resolvers' challenge entry points, every request under
- * `/.well-known/acme-challenge/` is answered here, before any router (404 for unknown tokens).
+ * `/.well-known/acme-challenge/` goes to `challenge`, before any router.
  */
-function withAcmeHttpChallenge(acme: AcmeManager, next: (exchange: Exchange) => void): (exchange: Exchange) => void {
+function withAcmeHttpChallenge(challenge: Handler, next: (exchange: Exchange) => void): (exchange: Exchange) => void {
   return (exchange) => {
-    const path = exchange.request.path;
-    if (!path.startsWith(acmeChallengePrefix)) {
-      next(exchange);
-      return;
-    }
-    const answer = acme.http01Response(path.slice(acmeChallengePrefix.length));
+    if (exchange.request.path.startsWith(acmeChallengePrefix)) void challenge(exchange);
+    else next(exchange);
+  };
+}
+
+/** Answers an HTTP-01 challenge request from ACME's outstanding tokens (404 for unknown ones). */
+function acmeHttpChallengeAnswer(acme: AcmeManager): Handler {
+  return (exchange) => {
+    const answer = acme.http01Response(exchange.request.path.slice(acmeChallengePrefix.length));
     if (answer === undefined) sendText(exchange, 404, '404 page not found\n');
     else sendText(exchange, 200, answer);
   };

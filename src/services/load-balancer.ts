@@ -46,6 +46,11 @@ export interface ServiceStateDeps {
   readonly onHealthChange?: (service: string, url: string, status: string, reason: string) => void;
   /** Live statistics (the API's `/api/stats`); without it nothing is recorded. */
   readonly liveStats?: LiveStats;
+  /**
+   * False in a worker process (server/workers/): its control plane runs the active health
+   * checks and sends the transitions, which arrive through `health`. Default true.
+   */
+  readonly activeHealthChecks?: boolean;
 }
 
 export interface LoadBalancerDeps extends ServiceStateDeps {
@@ -224,7 +229,7 @@ export function createLoadBalancer(name: string, config: LoadBalancerService, de
   if (signal !== null) for (const s of servers) unsubscribe.push(s.health.subscribe(() => signal.recheck()));
 
   let active: ActiveHealthCheck | null = null;
-  if (config.healthCheck !== undefined) {
+  if (config.healthCheck !== undefined && deps.activeHealthChecks !== false) {
     active = startActiveHealthCheck({
       service: name,
       config: config.healthCheck,
@@ -237,7 +242,8 @@ export function createLoadBalancer(name: string, config: LoadBalancerService, de
   }
   if (config.passiveHealthCheck !== undefined) {
     passive = createPassiveHealthCheck(config.passiveHealthCheck, {
-      clock: deps.clock, hasActiveCheck: active !== null, servers: servers.map((s) => s.health),
+      // Configured, not started here: a worker's DOWN server waits for its control plane's check.
+      clock: deps.clock, hasActiveCheck: config.healthCheck !== undefined, servers: servers.map((s) => s.health),
     });
   }
   if (!hasHealthCheck) {

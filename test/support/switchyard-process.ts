@@ -40,11 +40,15 @@ export function tempDir(files: Record<string, string> = {}): string {
   return dir;
 }
 
-/** Starts switchyard with `args`, waits until every named entry point listens. */
-export async function startSwitchyard(args: string[], entryPoints: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<SwitchyardProcess> {
+/**
+ * Starts switchyard with `args`, waits until every named entry point listens. `workers` runs
+ * that many worker processes (SWITCHYARD_WORKERS); without it the variable the tests run with
+ * applies, so `SWITCHYARD_WORKERS=2 node --test test/` runs every end-to-end test on workers.
+ */
+export async function startSwitchyard(args: string[], entryPoints: string[], options: { cwd?: string; env?: Record<string, string>; workers?: number } = {}): Promise<SwitchyardProcess> {
   const child = spawn(launcher, args, {
     cwd: options.cwd ?? projectRoot,
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, ...options.env, ...(options.workers !== undefined ? { SWITCHYARD_WORKERS: String(options.workers) } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: LogLine[] = [];

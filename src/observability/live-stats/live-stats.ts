@@ -22,6 +22,7 @@ import type { LiveStatsDocument, LiveStatsView, ServiceLiveStats, ItemLiveStats 
 import type { Clock } from '../../lib/clock.ts';
 import type { Exchange, ResponseHeadHook } from '../../lib/exchange.ts';
 import { latencyBucket } from './latency-histogram.ts';
+import { isEmptyCellState, type LiveStatsState, type ServiceStatsState, type StatsCellState } from './live-stats-state.ts';
 import { createWindowScratch, StatsCell, WINDOW_SECONDS } from './stats-cell.ts';
 
 export { StatsCell } from './stats-cell.ts';
@@ -75,6 +76,15 @@ export interface LiveStats extends LiveStatsView {
    * (the mirror service and those below it), which is how a mirror shows its own traffic.
    */
   mirrorDone(copy: Exchange, status: number): void;
+
+  /** Every item's raw statistics now, items with nothing recorded left out (another process adds them up). */
+  exportState(): LiveStatsState;
+  /**
+   * snapshot() with the states of other processes added item by item (server/workers/): only
+   * the items this registry has count, so a process still on an older configuration adds
+   * nothing for items that left it.
+   */
+  snapshotWith(others: readonly LiveStatsState[]): LiveStatsDocument;
 }
 
 interface ServiceEntry {
@@ -146,6 +156,43 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
       else cell.end();
     }
     return status;
+  };
+
+  /** The document of `GET /api/stats`, with other processes' states added (none: this process's own). */
+  const documentWith = (others: readonly LiveStatsState[]): LiveStatsDocument => {
+    const now = clock.now();
+    const out = (cell: StatsCell, sticky: boolean, pick: (other: LiveStatsState) => StatsCellState | undefined): ItemLiveStats => {
+      if (others.length === 0) return cell.snapshot(now, toIso, sticky, scratch);
+      const sum = new StatsCell();
+      sum.addState(cell.exportState(now), now);
+      for (const other of others) {
+        const state = pick(other);
+        if (state !== undefined) sum.addState(state, now);
+      }
+      return sum.snapshot(now, toIso, sticky, scratch);
+    };
+    const serviceStats: Record<string, ServiceLiveStats> = {};
+    for (const [name, entry] of sortedEntries(services)) {
+      const own = (other: LiveStatsState): ServiceStatsState | undefined => other.services.get(name);
+      if (entry.servers === null) {
+        const children = entry.children === null ? undefined
+          : Object.fromEntries(sortedEntries(entry.children).map(([child, count]) => [child,
+            others.reduce((sum, other) => sum + (own(other)?.children?.get(child) ?? 0), count.requests)]));
+        const stats = out(entry.cell, false, (other) => own(other)?.cell);
+        serviceStats[name] = children === undefined ? stats : { ...stats, children };
+        continue;
+      }
+      const servers: Record<string, ItemLiveStats> = {};
+      for (const [url, cell] of sortedEntries(entry.servers)) servers[url] = out(cell, true, (other) => own(other)?.servers?.get(url));
+      serviceStats[name] = { ...out(entry.cell, true, (other) => own(other)?.cell), servers };
+    }
+    return {
+      at: toIso(now),
+      windowSeconds: WINDOW_SECONDS,
+      entryPoints: Object.fromEntries(sortedEntries(entryPoints).map(([name, cell]) => [name, out(cell, false, (o) => o.entryPoints.get(name))])),
+      routers: Object.fromEntries(sortedEntries(routers).map(([name, cell]) => [name, out(cell, false, (o) => o.routers.get(name))])),
+      services: serviceStats,
+    };
   };
 
   return {
@@ -287,28 +334,28 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
       }
     },
 
-    snapshot(): LiveStatsDocument {
+    snapshot: () => documentWith([]),
+    snapshotWith: (others) => documentWith(others),
+    exportState(): LiveStatsState {
       const now = clock.now();
-      const out = (cell: StatsCell, sticky: boolean): ItemLiveStats => cell.snapshot(now, toIso, sticky, scratch);
-      const serviceStats: Record<string, ServiceLiveStats> = {};
-      for (const [name, entry] of sortedEntries(services)) {
-        if (entry.servers === null) {
-          const children = entry.children === null ? undefined
-            : Object.fromEntries(sortedEntries(entry.children).map(([child, count]) => [child, count.requests]));
-          serviceStats[name] = children === undefined ? out(entry.cell, false) : { ...out(entry.cell, false), children };
-          continue;
+      const cells = (map: ReadonlyMap<string, StatsCell>): Map<string, StatsCellState> => {
+        const out = new Map<string, StatsCellState>();
+        for (const [name, cell] of map) {
+          const state = cell.exportState(now);
+          if (!isEmptyCellState(state)) out.set(name, state);
         }
-        const servers: Record<string, ItemLiveStats> = {};
-        for (const [url, cell] of sortedEntries(entry.servers)) servers[url] = out(cell, true);
-        serviceStats[name] = { ...out(entry.cell, true), servers };
-      }
-      return {
-        at: toIso(now),
-        windowSeconds: WINDOW_SECONDS,
-        entryPoints: Object.fromEntries(sortedEntries(entryPoints).map(([name, cell]) => [name, out(cell, false)])),
-        routers: Object.fromEntries(sortedEntries(routers).map(([name, cell]) => [name, out(cell, false)])),
-        services: serviceStats,
+        return out;
       };
+      const serviceStates = new Map<string, ServiceStatsState>();
+      for (const [name, entry] of services) {
+        const cell = entry.cell.exportState(now);
+        const servers = entry.servers === null ? undefined : cells(entry.servers);
+        const children = entry.children === null ? undefined
+          : new Map([...entry.children].filter(([, c]) => c.requests > 0).map(([child, c]) => [child, c.requests]));
+        if (isEmptyCellState(cell) && (servers?.size ?? 0) === 0 && (children?.size ?? 0) === 0) continue;
+        serviceStates.set(name, { cell: isEmptyCellState(cell) ? undefined : cell, servers, children });
+      }
+      return { entryPoints: cells(entryPoints), routers: cells(routers), services: serviceStates };
     },
   };
 }

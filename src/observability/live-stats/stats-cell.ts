@@ -7,6 +7,7 @@
  */
 import type { ItemLiveStats } from '../../config/live-stats-view.ts';
 import { LATENCY_BUCKETS, latencyPercentile } from './latency-histogram.ts';
+import type { StatsCellState, WindowSlotState } from './live-stats-state.ts';
 
 /** Length of the rolling window in seconds (slots of one second, the current one included). */
 export const WINDOW_SECONDS = 10;
@@ -98,6 +99,53 @@ export class StatsCell {
   /** A latency sample without a finished request (a server's time to its response head). */
   latency(bucket: number, nowMs: number): void {
     this.#latency[this.#slot(Math.floor(nowMs / 1000)) * LATENCY_BUCKETS + bucket]!++;
+  }
+
+  /**
+   * The raw state at clock time `nowMs`, for another process to add up (live-stats-state.ts):
+   * window slots still in the window, as ages, with their latency buckets sparse.
+   */
+  exportState(nowMs: number): StatsCellState {
+    const now = Math.floor(nowMs / 1000);
+    const slots: WindowSlotState[] = [];
+    for (let i = 0; i < WINDOW_SECONDS; i++) {
+      const s = this.#slotSecond[i]!;
+      if (s > now || s <= now - WINDOW_SECONDS) continue;
+      const classes = Array.from(this.#classes.subarray(i * CLASSES, (i + 1) * CLASSES));
+      const latency: [number, number][] = [];
+      for (let k = 0; k < LATENCY_BUCKETS; k++) {
+        const n = this.#latency[i * LATENCY_BUCKETS + k]!;
+        if (n > 0) latency.push([k, n]);
+      }
+      if (latency.length > 0 || classes.some((n) => n > 0)) slots.push({ age: now - s, classes, latency });
+    }
+    return {
+      requests: this.requests, inFlight: this.inFlight, websockets: this.websockets,
+      bytesIn: this.bytesIn, bytesOut: this.bytesOut, stickyStarted: this.stickyStarted,
+      lastRequestAgoMs: Number.isNaN(this.lastRequestMs) ? null : nowMs - this.lastRequestMs,
+      slots,
+    };
+  }
+
+  /** Adds a state exported by another cell (any process) at this cell's clock time `nowMs`. */
+  addState(state: StatsCellState, nowMs: number): void {
+    this.requests += state.requests;
+    this.inFlight += state.inFlight;
+    this.websockets += state.websockets;
+    this.bytesIn += state.bytesIn;
+    this.bytesOut += state.bytesOut;
+    this.stickyStarted += state.stickyStarted;
+    if (state.lastRequestAgoMs !== null) {
+      const at = nowMs - state.lastRequestAgoMs;
+      if (Number.isNaN(this.lastRequestMs) || at > this.lastRequestMs) this.lastRequestMs = at;
+    }
+    const now = Math.floor(nowMs / 1000);
+    for (const slot of state.slots) {
+      if (slot.age < 0 || slot.age >= WINDOW_SECONDS) continue;
+      const base = this.#slot(now - slot.age);
+      for (let c = 0; c < CLASSES; c++) this.#classes[base * CLASSES + c]! += slot.classes[c] ?? 0;
+      for (const [k, n] of slot.latency) if (k >= 0 && k < LATENCY_BUCKETS) this.#latency[base * LATENCY_BUCKETS + k]! += n;
+    }
   }
 
   /**

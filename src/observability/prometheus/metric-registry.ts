@@ -13,6 +13,7 @@
  * label whose values are not bounded) cannot grow memory without limit, and says so.
  */
 import { escapeHelp, escapeLabelValue, formatSampleValue } from './exposition-format.ts';
+import type { MetricFamilyState } from './metric-state.ts';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -77,6 +78,13 @@ export interface MetricRegistry {
   deleteMatching(labels: Readonly<Record<string, string>>): number;
   /** Every non-empty family in the text exposition format. */
   render(): string;
+  /** Every series' raw values (metric-state.ts), for another process to add up. */
+  exportState(): MetricFamilyState[];
+  /**
+   * Adds exported series: a family missing here is created as exported; values, bucket counts,
+   * sums and counts add up. A family defined differently here (type, labels, buckets) is skipped.
+   */
+  addState(families: readonly MetricFamilyState[]): void;
 }
 
 interface Entry<S> {
@@ -99,6 +107,8 @@ const labelNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export function createMetricRegistry(options: MetricRegistryOptions = {}): MetricRegistry {
   const maxSeries = options.maxSeriesPerFamily ?? 10_000;
   const families = new Map<string, FamilyImpl<ValueSeries> | FamilyImpl<HistogramSeries>>();
+  /** Bucket bounds of the histogram families, by name (exportState carries them). */
+  const histogramBounds = new Map<string, readonly number[]>();
 
   const makeFamily = <S>(name: string, help: string, type: MetricType, labelNames: readonly string[],
     newSeries: () => S, writeSeries: (out: string[], name: string, labels: string, series: S) => void,
@@ -168,6 +178,7 @@ export function createMetricRegistry(options: MetricRegistryOptions = {}): Metri
         if (!Number.isFinite(buckets[i]!) || (i > 0 && buckets[i]! <= buckets[i - 1]!)) throw new Error(`${name}: buckets must be finite and increasing`);
       }
       const bounds = [...buckets];
+      histogramBounds.set(name, bounds);
       const les = bounds.map((b) => formatSampleValue(b));
       return makeFamily<HistogramSeries>(name, help, 'histogram', labelNames, () => new HistogramSeries(bounds), (out, n, labels, s) => {
         const sep = labels === '' ? '' : ',';
@@ -200,6 +211,40 @@ export function createMetricRegistry(options: MetricRegistryOptions = {}): Metri
       const out: string[] = [];
       for (const name of [...families.keys()].sort()) families.get(name)!.write(out);
       return out.join('');
+    },
+    exportState() {
+      const out: MetricFamilyState[] = [];
+      for (const family of families.values()) {
+        if (family.entries.size === 0) continue;
+        const series = [...(family.entries as Map<string, Entry<ValueSeries | HistogramSeries>>).values()].map(({ labelValues, series: s }) =>
+          (s instanceof HistogramSeries
+            ? { labelValues, counts: [...s.counts], sum: s.sum, count: s.count }
+            : { labelValues, value: s.value }));
+        out.push({ name: family.name, help: family.help, type: family.type, labelNames: family.labelNames, buckets: histogramBounds.get(family.name) ?? [], series });
+      }
+      return out;
+    },
+    addState(states) {
+      for (const state of states) {
+        let family = families.get(state.name);
+        if (family === undefined) {
+          family = state.type === 'histogram' ? this.histogram(state.name, state.help, state.labelNames, state.buckets) as FamilyImpl<HistogramSeries>
+            : (state.type === 'counter' ? this.counter : this.gauge)(state.name, state.help, state.labelNames) as FamilyImpl<ValueSeries>;
+        }
+        const bounds = histogramBounds.get(state.name) ?? [];
+        if (family.type !== state.type || family.labelNames.join(keySeparator) !== state.labelNames.join(keySeparator)
+          || bounds.join(' ') !== state.buckets.join(' ')) continue;
+        for (const s of state.series) {
+          const target = family.series(s.labelValues);
+          if ('value' in s) {
+            if (!(target instanceof HistogramSeries)) target.value += s.value;
+          } else if (target instanceof HistogramSeries && target.counts.length === s.counts.length) {
+            for (let i = 0; i < s.counts.length; i++) target.counts[i]! += s.counts[i]!;
+            target.sum += s.sum;
+            target.count += s.count;
+          }
+        }
+      }
     },
   };
 }

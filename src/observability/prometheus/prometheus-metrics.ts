@@ -14,6 +14,7 @@ import { getHeader, writeHeadThroughHooks, type Exchange, type Handler } from '.
 import { expositionContentType } from './exposition-format.ts';
 import { createLiveGauges } from './live-gauges.ts';
 import { createMetricRegistry } from './metric-registry.ts';
+import type { MetricFamilyState } from './metric-state.ts';
 import { createRequestRecorder } from './request-recorder.ts';
 
 /** A static entry point as the metrics see it. */
@@ -43,7 +44,27 @@ export interface PrometheusMetricsOptions {
   readonly now?: () => number;
   /** Series limit per metric (default 10000). */
   readonly maxSeriesPerFamily?: number;
+  /**
+   * The registries of the worker processes that serve the traffic (server/workers/), read at
+   * scrape time: their series add to this one's, except the families only the control plane
+   * knows the truth of (controlPlaneFamilies).
+   */
+  readonly otherProcesses?: () => readonly (readonly MetricFamilyState[])[];
 }
+
+/**
+ * Families a scrape takes from the control plane alone when worker processes serve the traffic:
+ * reloads (each worker applies every configuration too), server health (decided by the control
+ * plane's checks), certificates, the start time, and what it reads from services' details,
+ * which already hold every worker's affinity entries and mirror counters. Every other family
+ * is a sum over processes.
+ */
+export const controlPlaneFamilies: ReadonlySet<string> = new Set([
+  'traefik_config_reloads_total', 'traefik_config_last_reload_success', 'traefik_tls_certs_not_after',
+  'traefik_service_server_up', 'switchyard_service_server_draining', 'process_start_time_seconds',
+  'switchyard_service_affinity_entries', 'switchyard_service_mirror_requests_total',
+  'switchyard_service_mirror_compare_total', 'switchyard_service_mirror_mismatches_total',
+]);
 
 /** What connectionOpened needs of a socket. */
 export interface ClosingSocket {
@@ -71,6 +92,8 @@ export interface PrometheusMetrics {
   countingConnections<T extends ConnectionServer>(entryPoint: string, server: T): T;
   /** The exposition text, as a scrape sees it (then drops the series of removed items). */
   scrape(): string;
+  /** What a scrape would show, as data for another process to add up (then drops the same series). */
+  exportState(): MetricFamilyState[];
 }
 
 export function createPrometheusMetrics(options: PrometheusMetricsOptions): PrometheusMetrics {
@@ -111,9 +134,10 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions): Prom
     socket.once('close', () => served.set(entryPoint, (served.get(entryPoint) ?? 1) - 1));
   };
 
-  const scrape = (): string => {
+  /** Reads the registry after refreshing the gauges, then drops the series of removed items. */
+  const collect = <T>(read: () => T): T => {
     gauges.refresh();
-    const text = registry.render();
+    const text = read();
     let dropped = 0;
     for (const r of removedRouters) if (!routerNames.has(r)) dropped += registry.deleteMatching({ router: r });
     for (const s of removedServices) if (!serviceNames.has(s)) dropped += registry.deleteMatching({ service: s });
@@ -122,6 +146,14 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions): Prom
     if (dropped > 0) recorder.forgetSeries();
     return text;
   };
+  const others = options.otherProcesses;
+  const scrape = (): string => collect(() => {
+    if (others === undefined) return registry.render();
+    const sum = createMetricRegistry(options.maxSeriesPerFamily !== undefined ? { maxSeriesPerFamily: options.maxSeriesPerFamily } : {});
+    sum.addState(registry.exportState());
+    for (const families of others()) sum.addState(families.filter((f) => !controlPlaneFamilies.has(f.name)));
+    return sum.render();
+  });
 
   return {
     handler(exchange) {
@@ -157,6 +189,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions): Prom
       return new Proxy(server, { get: (target, key, receiver) => (key === 'serve' ? serve : Reflect.get(target, key, receiver)) });
     },
     scrape,
+    exportState: () => collect(() => registry.exportState()),
   };
 }
 

@@ -32,6 +32,8 @@ export interface TcpLoadBalancerDeps {
   readonly onServerError?: (service: string, address: string, err: Error) => void;
   /** Told after every health probe (tests, metrics). */
   readonly onProbe?: (service: string, address: string, ok: boolean, reason: string) => void;
+  /** False in a worker process: the control plane probes and `health` carries the results. Default true. */
+  readonly activeHealthChecks?: boolean;
 }
 
 interface Server {
@@ -82,7 +84,7 @@ export function createTcpLoadBalancer(name: string, config: TcpLoadBalancerServi
     signal = createComputedHealthSignal(() => servers.some(isUp));
     const recheck = signal.recheck;
     for (const s of servers) unsubscribes.push(s.health!.subscribe(() => recheck()));
-    check = startTcpHealthCheck({
+    if (deps.activeHealthChecks !== false) check = startTcpHealthCheck({
       config: config.healthCheck,
       servers: servers.map((s, i) => ({ address: s.address, target: targets[i]!, tls: config.servers[i]!.tls, health: s.health! })),
       settings: deps.settings,
