@@ -15,7 +15,7 @@ import type { Supervised, Supervisor } from './supervisor.ts';
 import type { Tool, ToolPaths } from './tools.ts';
 import { BENCH_HOST, traefikDynamicConfig, traefikStaticConfig } from './traefik-config.ts';
 
-export const CONTENDER_NAMES = ['direct', 'nginx', 'haproxy', 'caddy', 'bare-relay', 'switchyard'] as const;
+export const CONTENDER_NAMES = ['direct', 'nginx', 'haproxy', 'caddy', 'bare-relay', 'switchyard', 'switchyard-raw'] as const;
 
 export type ContenderName = (typeof CONTENDER_NAMES)[number];
 
@@ -134,7 +134,9 @@ export async function launchCaddy(deps: ContenderDeps, name: string, config: (po
  * Starts Switchyard (as `name`) with the Traefik dynamic configuration `dynamic` (see
  * traefik-config.ts) and a static one that points the file provider at it.
  */
-export async function launchSwitchyard(deps: ContenderDeps, name: string, dynamic: string): Promise<LaunchedProxy> {
+export async function launchSwitchyard(
+  deps: ContenderDeps, name: string, dynamic: string, env: Readonly<Record<string, string>> = {},
+): Promise<LaunchedProxy> {
   const port = await getFreePort();
   const dynamicFile = join(deps.workdir, `${name}-dynamic.yml`);
   const staticFile = join(deps.workdir, `${name}-static.yml`);
@@ -143,6 +145,7 @@ export async function launchSwitchyard(deps: ContenderDeps, name: string, dynami
   const child = deps.supervisor.spawn(name, deps.switchyardBin, [`--configFile=${staticFile}`], {
     cpu: deps.cpu,
     cwd: deps.repoRoot,
+    env,
   });
   return { port, child };
 }
@@ -152,9 +155,14 @@ export async function launchSwitchyard(deps: ContenderDeps, name: string, dynami
  * routing-scale.ts, which starts it twice with different counts.
  */
 export async function startSwitchyard(deps: ContenderDeps, routerCount: number, tag = ''): Promise<RunningContender> {
-  const { port, child } = await launchSwitchyard(deps, `switchyard${tag}`, traefikDynamicConfig(routerCount, deps.origins));
+  const { port, child } = await launchSwitchyard(deps, `switchyard${tag}`, traefikDynamicConfig(routerCount, deps.origins), nodeEngines);
   return ready('switchyard', port, child, SWITCHYARD_READY_TIMEOUT_MS);
 }
+
+/** The default engines (node:http downstream, undici upstream), whatever the caller's environment says. */
+const nodeEngines: Readonly<Record<string, string>> = { SWITCHYARD_ENGINE: 'node', SWITCHYARD_UPSTREAM_ENGINE: 'undici' };
+/** The raw-socket HTTP/1.1 engines on both sides (docs/http1-engine.md). */
+const rawEngines: Readonly<Record<string, string>> = { SWITCHYARD_ENGINE: 'raw', SWITCHYARD_UPSTREAM_ENGINE: 'raw' };
 
 const contenders: Record<ContenderName, Contender> = {
   direct: {
@@ -215,6 +223,15 @@ const contenders: Record<ContenderName, Contender> = {
     label: 'Switchyard',
     tools: [],
     start: (deps) => startSwitchyard(deps, deps.routerCount),
+  },
+  'switchyard-raw': {
+    name: 'switchyard-raw',
+    label: 'Switchyard (raw engine)',
+    tools: [],
+    start: async (deps) => {
+      const { port, child } = await launchSwitchyard(deps, 'switchyard-raw', traefikDynamicConfig(deps.routerCount, deps.origins), rawEngines);
+      return ready('switchyard-raw', port, child, SWITCHYARD_READY_TIMEOUT_MS);
+    },
   },
 };
 

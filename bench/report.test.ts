@@ -42,6 +42,25 @@ test('shows ratios to nginx and the Switchyard ratios', () => {
   assert.match(report, /Switchyard \/ Caddy: \*\*0\.50×\*\* · Switchyard \/ bare relay: \*\*0\.80×\*\*/);
 });
 
+test('puts the raw engine beside nginx, Caddy and the node engine when it was measured', () => {
+  const report = renderReport({
+    title: 't',
+    repeat: 1,
+    facts: [],
+    scenarios: [scenario],
+    contenders: [
+      { name: 'nginx', label: 'nginx' },
+      { name: 'caddy', label: 'Caddy' },
+      { name: 'switchyard', label: 'Switchyard' },
+      { name: 'switchyard-raw', label: 'Switchyard (raw engine)' },
+    ],
+    measurements: [run('nginx', 1000), run('caddy', 200), run('switchyard', 250), run('switchyard-raw', 500)],
+    skipped: new Map(),
+  });
+  assert.match(report, /\| Switchyard \(raw engine\) \| 500 \|/);
+  assert.match(report, /Switchyard \(raw engine\) \/ nginx: \*\*0\.50×\*\* · \/ Caddy: \*\*2\.50×\*\* · \/ Switchyard \(node engine\): \*\*2\.00×\*\*/);
+});
+
 test('says why Switchyard was not measured', () => {
   const report = renderReport({
     title: 't',

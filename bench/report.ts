@@ -150,11 +150,17 @@ function ratio(a: Summary | undefined, b: Summary | undefined): string {
 
 function switchyardRatios(rows: Map<string, Summary>, skipped: ReadonlyMap<ContenderName, string>): string {
   const sy = rows.get('switchyard');
+  let line: string;
   if (sy === undefined) {
     const why = skipped.get('switchyard');
-    return `Switchyard / Caddy and Switchyard / bare relay: not measured${why ? ` (${firstLine(why)})` : ' (not selected)'}.`;
+    line = `Switchyard / Caddy and Switchyard / bare relay: not measured${why ? ` (${firstLine(why)})` : ' (not selected)'}.`;
+  } else {
+    line = `Switchyard / Caddy: **${ratio(sy, rows.get('caddy'))}** · Switchyard / bare relay: **${ratio(sy, rows.get('bare-relay'))}** (req/s)`;
   }
-  return `Switchyard / Caddy: **${ratio(sy, rows.get('caddy'))}** · Switchyard / bare relay: **${ratio(sy, rows.get('bare-relay'))}** (req/s)`;
+  // The raw engine is reported beside the default one only when it was measured.
+  const raw = rows.get('switchyard-raw');
+  if (raw === undefined) return line;
+  return `${line}\nSwitchyard (raw engine) / nginx: **${ratio(raw, rows.get('nginx'))}** · / Caddy: **${ratio(raw, rows.get('caddy'))}** · / Switchyard (node engine): **${ratio(raw, sy)}** (req/s)`;
 }
 
 function firstLine(text: string): string {
