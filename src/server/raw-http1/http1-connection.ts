@@ -96,6 +96,10 @@ export class Http1Connection implements RequestParserCallbacks, SinkOwner, BodyO
   /** Starts reading. The first request has readTimeout (else idleTimeout) from now. */
   start(): void {
     const socket = this.socket;
+    // No Nagle, as node:http (noDelay: true) and undici's upstream sockets: a response that
+    // leaves in several writes (a body relayed as the upstream's reads arrive) must not wait
+    // for the client's delayed ACK of the previous segment (up to 40 ms).
+    socket.setNoDelay(true);
     socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.once('close', this.#onClose);
