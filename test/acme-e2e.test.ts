@@ -18,6 +18,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { connect, type PeerCertificate } from 'node:tls';
 import { startBackend, type Backend } from './support/backends.ts';
+import { workerCount } from './support/one-connection.ts';
 import { freeTcpPort, startPebble, type Pebble } from './support/pebble.ts';
 import { startSwitchyard, tempDir, type LogLine, type SwitchyardProcess } from './support/switchyard-process.ts';
 
@@ -29,6 +30,18 @@ let dir: string;
 let storage: string;
 let sy: SwitchyardProcess | undefined;
 
+/**
+ * Worker processes do not answer TLS-ALPN-01 challenges yet (docs/workers.md, ACME). With
+ * several workers, the alpn resolver and its router are left out and only HTTP-01 is checked.
+ */
+const alpnSkipped = workerCount() > 1
+  ? `TLS-ALPN-01 is not supported with worker processes yet (SWITCHYARD_WORKERS=${process.env['SWITCHYARD_WORKERS']}): see docs/workers.md, ACME`
+  : false;
+/** The resolvers and the hosts they order certificates for, in this run. */
+const resolvers: readonly (readonly ['pebble' | 'alpn', string])[] = alpnSkipped === false
+  ? [['pebble', 'shop.test'], ['alpn', 'alpn.test']]
+  : [['pebble', 'shop.test']];
+
 const dynamic = (backendUrl: string): string => `
 http:
   routers:
@@ -37,12 +50,12 @@ http:
       entryPoints: [websecure]
       service: shop
       tls: {certResolver: pebble}
-    alpn:
+${alpnSkipped !== false ? '' : `    alpn:
       rule: "Host(\`alpn.test\`)"
       entryPoints: [websecure]
       service: shop
       tls: {certResolver: alpn}
-  services:
+`}  services:
     shop:
       loadBalancer:
         servers: [{url: "${backendUrl}"}]
@@ -65,9 +78,9 @@ function staticConfig(webPort: number, websecurePort: number): string {
 certificatesResolvers:
   pebble:
     acme:${acme('httpChallenge: {entryPoint: web}')}
-  alpn:
+${alpnSkipped !== false ? '' : `  alpn:
     acme:${acme('tlsChallenge: {}')}
-providers:
+`}providers:
   providersThrottleDuration: 0s
   file:
     filename: ${JSON.stringify(join(dir, 'dynamic.yml'))}
@@ -167,13 +180,13 @@ test('HTTP-01 answered on the web entry point: the certificate is served for sho
   served.set('shop.test', await assertServedByPebble('shop.test'));
 });
 
-test('TLS-ALPN-01 answered on the websecure entry point: the certificate is served for alpn.test', { timeout: 45_000 }, async () => {
+test('TLS-ALPN-01 answered on the websecure entry point: the certificate is served for alpn.test', { timeout: 45_000, skip: alpnSkipped }, async () => {
   await obtained('alpn', 'alpn.test');
   served.set('alpn.test', await assertServedByPebble('alpn.test'));
 });
 
 test('acme.json holds both resolvers in Traefik\'s format, and a restart serves them at once without the CA', { timeout: 45_000 }, async () => {
-  assert.equal(served.size, 2, 'the certificates were obtained');
+  assert.equal(served.size, resolvers.length, 'the certificates were obtained');
   // Stopping waits for the certificates to be saved.
   await sy!.stop();
   sy = undefined;
@@ -181,8 +194,8 @@ test('acme.json holds both resolvers in Traefik\'s format, and a restart serves 
 
   type Stored = { Account: Record<string, unknown>; Certificates: { domain: { main: string }; certificate: string; key: string; Store: string }[] };
   const json = JSON.parse(readFileSync(storage, 'utf8')) as Record<string, Stored>;
-  assert.deepEqual(Object.keys(json).sort(), ['alpn', 'pebble']);
-  for (const [resolver, host] of [['pebble', 'shop.test'], ['alpn', 'alpn.test']] as const) {
+  assert.deepEqual(Object.keys(json).sort(), resolvers.map(([resolver]) => resolver).sort());
+  for (const [resolver, host] of resolvers) {
     const { Account: account, Certificates: certificates } = json[resolver]!;
     assert.equal(account.Email, 'ops@shop.test');
     assert.match(String((account.Registration as { uri: string }).uri), /^https:\/\/127\.0\.0\.1:\d+\//);
@@ -199,7 +212,7 @@ test('acme.json holds both resolvers in Traefik\'s format, and a restart serves 
   }
 
   sy = await start(0, 0);
-  for (const host of ['shop.test', 'alpn.test']) {
+  for (const [, host] of resolvers) {
     assert.equal((await assertServedByPebble(host)).toLowerCase(), served.get(host)!.toLowerCase(), `${host}: the stored certificate`);
   }
   assert.deepEqual(sy.lines.filter((l) => /ACME/.test(String(l.message))).map((l) => l.message), []);

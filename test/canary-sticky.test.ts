@@ -29,11 +29,28 @@ interface CurlResponse {
 /** Runs curl like the seed does (`curl -b "lvl1=…" URL`), with -i to see Set-Cookie. */
 async function curl(url: string, ...args: string[]): Promise<CurlResponse> {
   const { stdout } = await run('curl', ['-s', '-i', '--max-time', '10', ...args, url]);
-  const split = stdout.indexOf('\r\n\r\n');
-  const head = stdout.slice(0, split).split('\r\n');
+  return parseResponse(stdout);
+}
+
+function parseResponse(text: string): CurlResponse {
+  const split = text.indexOf('\r\n\r\n');
+  const head = text.slice(0, split).split('\r\n');
   const status = Number(head[0]!.split(' ')[1]);
   const setCookies = head.filter((l) => l.toLowerCase().startsWith('set-cookie:')).map((l) => l.slice(l.indexOf(':') + 1).trim());
-  return { status, setCookies, body: stdout.slice(split + 4) };
+  return { status, setCookies, body: text.slice(split + 4) };
+}
+
+/**
+ * Runs one curl for `count` requests to `url`: curl sends them in turn over one keep-alive
+ * connection, which stays on one worker when several share the port.
+ */
+async function curlOneConnection(count: number, url: string, ...args: string[]): Promise<CurlResponse[]> {
+  // -w writes the marker after each transfer: the bodies are decoded, so no framing is left to split on.
+  const marker = '\n--end of transfer--\n';
+  const { stdout } = await run('curl', ['-s', '-i', '--max-time', '10', '-w', marker, ...args, ...Array<string>(count).fill(url)]);
+  const responses = stdout.split(marker).slice(0, -1).map(parseResponse);
+  assert.equal(responses.length, count, stdout);
+  return responses;
 }
 
 const sha16 = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);
@@ -146,8 +163,8 @@ const version = (body: string): string => /Version: (v\d)/.exec(body)?.[1] ?? bo
 test('seed 001: weighted 1:2 follows Traefik’s EDF sequence and sets the lvl1 cookie per child', async () => {
   const seen: string[] = [];
   const cookies: string[] = [];
-  for (let i = 0; i < 9; i++) {
-    const r = await curl(`${web}/`, '-H', 'Host: myapp.test.com');
+  // The sequence is one process's: the nine requests share one connection (one worker).
+  for (const r of await curlOneConnection(9, `${web}/`, '-H', 'Host: myapp.test.com')) {
     assert.equal(r.status, 200);
     seen.push(version(r.body));
     cookies.push(...r.setCookies);

@@ -5,13 +5,14 @@
  * weighted → child → server, mirroring, failover with main DOWN), and real requests then go
  * exactly there; explaining never moves a rotation. Bad parameters get 400.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import type { ExplainAnswer, ServiceExplanation } from '../src/config/explain-view.ts';
 import { closedPort, startBackend, type Backend } from './support/backends.ts';
 import { send } from './support/http-client.ts';
+import { oneConnection, workerCount } from './support/one-connection.ts';
 import { startWithDynamic, type LogLine, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let sy: SwitchyardProcess;
@@ -141,9 +142,29 @@ log:
 });
 
 after(async () => {
+  connection.destroy();
   await sy?.stop();
   await Promise.all(backends().map((b) => b?.close()));
 });
+
+/**
+ * Real requests go over one keep-alive connection: with several workers it stays on one of
+ * them, so successive requests follow one process's rotations, as without workers.
+ */
+const connection = oneConnection();
+
+/**
+ * Whether explain's prediction of a rotation's next pick (or a mirror's next copy) can be
+ * compared with the real request. With several workers it cannot: /api/explain is answered by
+ * the control plane, whose rotations and mirror counts see no traffic, while each worker keeps
+ * its own (docs/workers.md, "State each worker keeps for itself"). The test then reports the
+ * comparison as skipped, naming why, and checks everything else.
+ */
+function predictsRotation(t: TestContext): boolean {
+  if (workerCount() === 1) return true;
+  t.skip(`with ${workerCount()} workers, /api/explain answers from the control plane's rotations, not the worker's that serves the request (docs/workers.md)`);
+  return false;
+}
 
 const port = (ep: string): number => sy.ports.get(ep)!;
 
@@ -156,7 +177,7 @@ async function explain(params: Record<string, string | string[]>): Promise<{ sta
 
 /** The server a real request through `web` reached (the backend's name → its URL). */
 async function reach(host: string, headers: Record<string, string> = {}, path = '/'): Promise<string> {
-  const answer = await send(port('web'), { path, headers: { host, ...headers } });
+  const answer = await send(port('web'), { path, headers: { host, ...headers }, agent: connection });
   assert.equal(answer.status, 200, answer.text());
   const name = (JSON.parse(answer.text()) as { server: string }).server;
   return backends().find((b) => b === { s1, s2, s3 }[name])!.url;
@@ -284,7 +305,7 @@ describe('explain services', () => {
     assert.match(body.outcome, /^router wrr@file \(middlewares tag@file\) → service wrr@file → server http:\/\/127\.0\.0\.1:\d+$/);
   });
 
-  test('explaining many times leaves the rotation as it was: the same sequence as a twin never explained', async () => {
+  test('explaining many times leaves the rotation as it was: the same sequence as a twin never explained', async (t) => {
     const explained: string[] = [];
     const predicted: string[] = [];
     const twin: string[] = [];
@@ -295,7 +316,7 @@ describe('explain services', () => {
       explained.push(await reach('wrr.test'));
       twin.push(await reach('twin.test'));
     }
-    assert.deepEqual(explained, predicted);
+    if (predictsRotation(t)) assert.deepEqual(explained, predicted);
     assert.deepEqual(explained, twin);
     assert.equal(new Set(explained).size, 3);
   });
@@ -314,7 +335,7 @@ describe('explain services', () => {
     assert.equal(fresh.body.service?.stickyCookie?.set, true, 'a request without the cookie gets one');
   });
 
-  test('weighted → child → server', async () => {
+  test('weighted → child → server', async (t) => {
     for (let i = 0; i < 4; i++) {
       const { body } = await explain({ url: `http://canary.test:${port('web')}/` });
       const weighted = body.service!;
@@ -325,11 +346,12 @@ describe('explain services', () => {
       assert.equal(weighted.child?.type, 'loadbalancer');
       const server = weighted.child?.server;
       assert.match(body.outcome, new RegExp(`→ service canary@file → service ${chosen?.name}@file → server `));
-      assert.equal(await reach('canary.test'), server);
+      const reached = await reach('canary.test');
+      if (predictsRotation(t)) assert.equal(reached, server);
     }
   });
 
-  test('a mirroring service: main always, and whether this request would be copied', async () => {
+  test('a mirroring service: main always, and whether this request would be copied', async (t) => {
     const { body } = await explain({ url: `http://mirror.test:${port('web')}/` });
     assert.equal(body.service?.type, 'mirroring');
     assert.equal(body.service?.child?.name, 's1@file');
@@ -337,7 +359,7 @@ describe('explain services', () => {
     assert.deepEqual(body.service?.mirrors, [{ name: 's2', percent: 50, mirrored: true }]);
     assert.equal(await reach('mirror.test'), s1.url);
     const second = await explain({ url: `http://mirror.test:${port('web')}/` });
-    assert.deepEqual(second.body.service?.mirrors, [{ name: 's2', percent: 50, mirrored: false }], 'the first request took the mirror’s share');
+    if (predictsRotation(t)) assert.deepEqual(second.body.service?.mirrors, [{ name: 's2', percent: 50, mirrored: false }], 'the first request took the mirror’s share');
   });
 
   test('an internal service is answered by Switchyard itself', async () => {

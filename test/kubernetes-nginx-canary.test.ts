@@ -8,9 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Agent } from 'node:http';
 import { createWeightedRoundRobin } from '../src/services/weighted-round-robin.ts';
 import { deployServices, get, routesTo, startKubeSwitchyard, untilApplied } from './support/kube-e2e.ts';
 import { startFakeKubeApi, type FakeKubeApi } from './support/kube-fake/fake-api.ts';
+import { oneConnection } from './support/one-connection.ts';
 import { startPodFleet, type PodFleet } from './support/pods.ts';
 import type { SwitchyardProcess } from './support/switchyard-process.ts';
 
@@ -75,7 +77,12 @@ describe('ingress-nginx canaries through the binary', { timeout: 50_000 }, () =>
   let fleet: PodFleet;
   let sy: SwitchyardProcess;
   const web = (): number | undefined => sy.ports.get('web');
-  const target = async (p: string, headers: Record<string, string> = {}, h = host): Promise<string> => (await get(web(), h, p, headers)).target;
+  const target = async (p: string, headers: Record<string, string> = {}, h = host, agent?: Agent): Promise<string> => (await get(web(), h, p, headers, agent)).target;
+  /**
+   * The sequences below are one process's round robin: their requests share one keep-alive
+   * connection, which stays on one worker when several share the port.
+   */
+  let connection: Agent;
 
   before(async () => {
     api = await startFakeKubeApi();
@@ -84,9 +91,11 @@ describe('ingress-nginx canaries through the binary', { timeout: 50_000 }, () =>
     api.apply(manifests);
     sy = await startKubeSwitchyard(api, ['web']);
     await untilApplied(sy, 'the canaries', routesTo(web, [[host, '/', 'canary-header', { 'x-canary': 'always' }]]));
+    connection = oneConnection();
   });
 
   after(async () => {
+    connection?.destroy();
     await sy?.stop();
     await fleet?.close();
     await api?.close();
@@ -119,7 +128,7 @@ describe('ingress-nginx canaries through the binary', { timeout: 50_000 }, () =>
 
   test('canary-weight 30: 100 requests follow the weighted round robin of 70:30 exactly', async () => {
     const got: string[] = [];
-    for (let i = 0; i < 100; i++) got.push(await target('/weight'));
+    for (let i = 0; i < 100; i++) got.push(await target('/weight', {}, host, connection));
     const expected = edf([['shop', 70], ['canary-weight', 30]], 100);
     assert.deepEqual(got, expected);
     assert.equal(got.filter((s) => s === 'canary-weight').length, 30);
@@ -136,7 +145,7 @@ describe('ingress-nginx canaries through the binary', { timeout: 50_000 }, () =>
     assert.deepEqual(always, Array(4).fill('canary-mixed'));
     assert.deepEqual(never, Array(4).fill('shop'));
     const rest: string[] = [];
-    for (let i = 0; i < 10; i++) rest.push(await target('/mixed'));
+    for (let i = 0; i < 10; i++) rest.push(await target('/mixed', {}, host, connection));
     assert.deepEqual(rest, edf([['shop', 50], ['canary-mixed', 50]], 10));
   });
 
@@ -151,8 +160,9 @@ describe('ingress-nginx canaries through the binary', { timeout: 50_000 }, () =>
 
   test('the main Service keeps balancing over its pods behind the canaries', async () => {
     const pods: string[] = [];
-    for (let i = 0; i < 4; i++) pods.push((await get(web(), host, '/', {})).reply?.pod ?? '');
-    // Round robin over the two pods; where it starts depends on the requests before (one shared Service).
+    for (let i = 0; i < 4; i++) pods.push((await get(web(), host, '/', {}, connection)).reply?.pod ?? '');
+    // Round robin over the two pods; where it starts depends on the requests before (one shared Service,
+    // whose position each worker keeps for itself).
     const [first, second] = pods[0] === 'shop-0' ? ['shop-0', 'shop-1'] : ['shop-1', 'shop-0'];
     assert.deepEqual(pods, [first, second, first, second]);
   });

@@ -19,6 +19,7 @@ import assert from 'node:assert/strict';
 import type { FakeKubeApi } from './support/kube-fake/fake-api.ts';
 import { fixture, startControllerReplica, startFakeCluster, untilServerStatus } from './support/kube-switchyard.ts';
 import { cookiePair, createCookieClient, visit, type CookieClient, type PodAnswer } from './support/pod-client.ts';
+import { oneConnection } from './support/one-connection.ts';
 import { asFakePods, startPodFleet, type PodFleet, type PodState } from './support/pods.ts';
 import type { SwitchyardProcess } from './support/switchyard-process.ts';
 
@@ -99,12 +100,16 @@ test('two replicas: a cookie set by replica 1 sends the client to the same pod o
   assert.deepEqual([...placed].sort(), [podA, podB, podC]);
 });
 
-test('rolling update: a draining pod keeps its sticky client and gets no new one; its client moves once when it goes; a new pod moves nobody', { timeout: 45_000 }, async () => {
-  // Three clients, one per pod (drr rotates new clients over the pods).
+test('rolling update: a draining pod keeps its sticky client and gets no new one; its client moves once when it goes; a new pod moves nobody', { timeout: 45_000 }, async (t) => {
+  // Three clients, one per pod (drr rotates new clients over the pods). The rotation is one
+  // process's: the clients' first requests share one keep-alive connection, so one worker; their
+  // later requests go on fresh connections, to whichever worker.
   const pinned = new Map<string, CookieClient>();
+  const first = oneConnection();
+  t.after(() => first.destroy());
   for (let i = 0; i < 6 && pinned.size < 3; i++) {
     const client = createCookieClient(host, cookieName, path);
-    const answer = ok(await client.get(web(0)));
+    const answer = ok(await client.get(web(0), first));
     assert.ok(client.cookie !== undefined, `a ${cookieName} cookie is set`);
     if (!pinned.has(answer.pod)) pinned.set(answer.pod, client);
   }
@@ -145,8 +150,14 @@ test('rolling update: a draining pod keeps its sticky client and gets no new one
   await staysOn(pinned.get(podA)!, podA, 4, 'A\'s first client after D joined');
   await staysOn(pinned.get(podC)!, podC, 4, 'C\'s first client after D joined');
   for (const [i, { client, pod }] of newcomers.entries()) await staysOn(client, pod, 2, `new client ${i} after D joined`);
-  // D takes new clients: three in a row cover the three pods.
+  // D takes new clients: three in a row cover the three pods. "In a row" is one process's
+  // rotation: the three go over one keep-alive connection, which stays on one worker.
+  const connection = oneConnection();
   const latest: string[] = [];
-  for (let i = 0; i < 3; i++) latest.push(ok(await visit(web(0), { host, path })).pod);
+  try {
+    for (let i = 0; i < 3; i++) latest.push(ok(await visit(web(0), { host, path, agent: connection })).pod);
+  } finally {
+    connection.destroy();
+  }
   assert.deepEqual(latest.sort(), [podA, podC, podD].sort());
 });

@@ -18,9 +18,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Agent } from 'node:http';
 import type { FakeKubeApi } from './support/kube-fake/fake-api.ts';
 import { fixture, startFakeCluster, startControllerReplica, untilApi, untilServerStatus } from './support/kube-switchyard.ts';
 import { cookieAttribute, cookiePair, visit, type PodAnswer } from './support/pod-client.ts';
+import { oneConnection } from './support/one-connection.ts';
 import { asFakePods, startPodFleet, type PodFleet } from './support/pods.ts';
 import type { SwitchyardProcess } from './support/switchyard-process.ts';
 
@@ -98,7 +100,7 @@ function count(answers: readonly PodAnswer[]): Record<string, number> {
   return out;
 }
 
-async function sequence(n: number, host: string, options: { cookie?: string; path?: string; localAddress?: string } = {}): Promise<PodAnswer[]> {
+async function sequence(n: number, host: string, options: { cookie?: string; path?: string; localAddress?: string; agent?: Agent } = {}): Promise<PodAnswer[]> {
   const out: PodAnswer[] = [];
   for (let i = 0; i < n; i++) out.push(await visit(web, { host, ...options }));
   return out;
@@ -107,14 +109,17 @@ async function sequence(n: number, host: string, options: { cookie?: string; pat
 const [myapp1] = podsOf.myapp1;
 const [myapp2] = podsOf.myapp2;
 
-test('seed 001, weighted: TraefikService wrr splits 30 requests 10 to myapp1, 20 to myapp2', { timeout: 30_000 }, async () => {
+test('seed 001, weighted: TraefikService wrr splits 30 requests 10 to myapp1, 20 to myapp2', { timeout: 30_000 }, async (t) => {
   await untilMyappRoutesTo('default-wrr@kubernetescrd');
   await untilPodsUp('default-myapp1-80@kubernetescrd', podsOf.myapp1);
   await untilPodsUp('default-myapp2-80@kubernetescrd', podsOf.myapp2);
   const before1 = fleet.pod(myapp1).requests.length;
   const before2 = fleet.pod(myapp2).requests.length;
 
-  const answers = await sequence(30, 'myapp.test.com');
+  // One process's rotation: one keep-alive connection stays on one worker when several share the port.
+  const connection = oneConnection();
+  t.after(() => connection.destroy());
+  const answers = await sequence(30, 'myapp.test.com', { agent: connection });
   assert.deepEqual(count(answers), { [myapp1]: 10, [myapp2]: 20 });
   // Traefik's EDF interleaves: never two myapp1 in a row, never three myapp2.
   const order = answers.map((a) => (a.pod === myapp1 ? '1' : '2')).join('');
@@ -131,13 +136,16 @@ interface MirrorStatsJson {
   readonly completed: number;
 }
 
-test('seed 001, mirroring: every request answered by myapp1, exactly half copied to myapp2', { timeout: 30_000 }, async () => {
+test('seed 001, mirroring: every request answered by myapp1, exactly half copied to myapp2', { timeout: 30_000 }, async (t) => {
   api.apply(fixture('seeds/seed-001-mirroring.yaml'));
   await untilMyappRoutesTo('default-mirror@kubernetescrd');
   const before1 = fleet.pod(myapp1).requests.length;
   const before2 = fleet.pod(myapp2).requests.length;
 
-  const answers = await sequence(30, 'myapp.test.com');
+  // The mirror's percentage is one process's count: one keep-alive connection stays on one worker.
+  const connection = oneConnection();
+  t.after(() => connection.destroy());
+  const answers = await sequence(30, 'myapp.test.com', { agent: connection });
   assert.deepEqual(count(answers), { [myapp1]: 30 }, 'the mirror\'s answers never reach the client');
   assert.equal(fleet.pod(myapp1).requests.length - before1, 30);
   // Mirrors run beside the primary: wait for the 15 copies to arrive, then check none more was sent.
@@ -173,27 +181,31 @@ test('seed 001, sticky: curl -b "lvl1=default-myapp2-80" always reaches myapp2, 
   for (const a of again) assert.deepEqual(a.setCookies, []);
 });
 
-test('seed 000: affinity "true" + session-cookie-name gls-test keeps a client on its pod; a client without the cookie gets a new one', { timeout: 30_000 }, async () => {
+test('seed 000: affinity "true" + session-cookie-name gls-test keeps a client on its pod; a client without the cookie gets a new one', { timeout: 30_000 }, async (t) => {
   await untilPodsUp('demo-gls-80@kubernetes', podsOf.gls);
+  // "The next pod in drr's rotation" is one process's rotation: every request of this test goes
+  // over one keep-alive connection, which stays on one worker when several share the port.
+  const connection = oneConnection();
+  t.after(() => connection.destroy());
 
-  const first = await visit(web, { host: 'demo.example.com', path: '/gls' });
+  const first = await visit(web, { host: 'demo.example.com', path: '/gls', agent: connection });
   assert.equal(first.status, 200, first.body);
   assert.ok((podsOf.gls as readonly string[]).includes(first.pod), first.pod);
   const cookie = cookiePair(first.setCookies, 'gls-test');
   assert.ok(cookie !== undefined, `a gls-test cookie is set: ${first.setCookies.join(' | ')}`);
   assert.equal(cookieAttribute(first.setCookies, 'gls-test', 'Path'), '/');
 
-  const pinned = await sequence(20, 'demo.example.com', { cookie, path: '/gls' });
+  const pinned = await sequence(20, 'demo.example.com', { cookie, path: '/gls', agent: connection });
   assert.deepEqual(count(pinned), { [first.pod]: 20 });
   for (const a of pinned) assert.deepEqual(a.setCookies, [], 'a valid cookie is not set again');
 
   // Without it: a new cookie, from the next pod in drr's rotation.
-  const fresh = await visit(web, { host: 'demo.example.com', path: '/gls' });
+  const fresh = await visit(web, { host: 'demo.example.com', path: '/gls', agent: connection });
   const freshCookie = cookiePair(fresh.setCookies, 'gls-test');
   assert.ok(freshCookie !== undefined, `a cookieless client gets a gls-test cookie: ${fresh.setCookies.join(' | ')}`);
   assert.notEqual(fresh.pod, first.pod);
   assert.notEqual(freshCookie, cookie);
-  assert.deepEqual(count(await sequence(5, 'demo.example.com', { cookie: freshCookie, path: '/gls' })), { [fresh.pod]: 5 });
+  assert.deepEqual(count(await sequence(5, 'demo.example.com', { cookie: freshCookie, path: '/gls', agent: connection })), { [fresh.pod]: 5 });
 });
 
 test('seed 003: BackendConfig GENERATED_COOKIE with affinityCookieTtlSec 50 sets a GCLB cookie with Max-Age=50 that pins', { timeout: 30_000 }, async () => {

@@ -6,10 +6,17 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBackend, type Backend } from './support/backends.ts';
 import { send, type Answer } from './support/http-client.ts';
+import { oneConnection } from './support/one-connection.ts';
 import { startWithDynamic, type SwitchyardProcess } from './support/switchyard-process.ts';
 
 let backend: Backend;
 let sy: SwitchyardProcess;
+/**
+ * Buckets live in the process that serves the request: with several workers each keeps its own
+ * (docs/workers.md). Every request goes over this one keep-alive connection, so all of them
+ * meet the same worker's buckets, as they meet the only process's without workers.
+ */
+const connection = oneConnection();
 
 before(async () => {
   backend = await startBackend('origin');
@@ -36,12 +43,13 @@ http:
 });
 
 after(async () => {
+  connection.destroy();
   await sy?.stop();
   await backend?.close();
 });
 
 function get(key: string): Promise<Answer> {
-  return send(sy.ports.get('web'), { path: '/', headers: { 'x-api-key': key } });
+  return send(sy.ports.get('web'), { path: '/', headers: { 'x-api-key': key }, agent: connection });
 }
 
 test('answers 429 with Retry-After and X-Retry-In once the burst is used', async () => {

@@ -8,6 +8,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { startBackend, type Backend } from './support/backends.ts';
 import { createTestCa, type TestCa, type TestCert } from './support/certs.ts';
 import { send } from './support/http-client.ts';
@@ -196,9 +198,48 @@ test('ClientIP rules choose the service by the client address', async () => {
   assert.equal(await bannerFrom('clientip'), 'local\n');
 });
 
+/** A free port on 127.0.0.1 to connect from: the system's choice for a listener, closed again. */
+async function freeLocalPort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
+/**
+ * The banner of `entryPoint` over a connection from 127.0.0.1:`localPort`. With several workers,
+ * the kernel picks the reusePort socket (hence the worker) by hashing the connection's
+ * addresses and ports, so successive connections from the same port reach the same worker. The
+ * connection ends with a reset, which leaves no TIME_WAIT to keep the port from the next one.
+ */
+async function bannerFromPort(entryPoint: string, localPort: number): Promise<string> {
+  const socket = connect({ host: '127.0.0.1', port: sy.ports.get(entryPoint)!, localAddress: '127.0.0.1', localPort });
+  let text = '';
+  socket.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    socket.on('data', (d: string) => {
+      text += d;
+      if (text.endsWith('\n')) resolve();
+    });
+    socket.once('error', reject);
+    socket.once('close', () => reject(new Error(`the connection closed before the banner (got ${JSON.stringify(text)})`)));
+  });
+  socket.removeAllListeners('close');
+  socket.on('error', () => {});
+  socket.resetAndDestroy();
+  await once(socket, 'close');
+  return text;
+}
+
 test('a weighted service 3:1 follows the GCD sequence a a a b a a a b over successive connections', async () => {
+  // The sequence is one process's: the connections share their four-tuple, so when several
+  // workers share the port they all reach the same one.
+  const localPort = await freeLocalPort();
   const seen: string[] = [];
-  for (let i = 0; i < 8; i++) seen.push((await bannerFrom('weighted')).trim());
+  for (let i = 0; i < 8; i++) seen.push((await bannerFromPort('weighted', localPort)).trim());
   assert.deepEqual(seen, ['a', 'a', 'a', 'b', 'a', 'a', 'a', 'b']);
 });
 

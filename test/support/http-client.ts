@@ -4,7 +4,7 @@
  * once the whole response arrived. A test that must act while a response is still open (read
  * an event from a stream, destroy a request in flight) uses node:http itself.
  */
-import { request, type IncomingHttpHeaders } from 'node:http';
+import { request, type Agent, type IncomingHttpHeaders } from 'node:http';
 
 export interface OutgoingRequest {
   /** Default `GET`. */
@@ -21,6 +21,12 @@ export interface OutgoingRequest {
    * which node:http sends with Transfer-Encoding: chunked and no Content-Length.
    */
   readonly body?: string | Buffer | readonly (string | Buffer)[] | undefined;
+  /**
+   * Default: none, a fresh connection. A keep-alive agent with `maxSockets: 1` (see
+   * `oneConnection`) sends successive requests over one connection, so they all reach the same
+   * worker when Switchyard runs several.
+   */
+  readonly agent?: Agent | undefined;
 }
 
 export interface Answer {
@@ -55,7 +61,7 @@ export function send(port: number | undefined, req: OutgoingRequest = {}): Promi
       method,
       path,
       headers: req.headers ?? {},
-      agent: false,
+      agent: req.agent ?? false,
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -6,6 +6,7 @@
  * entry point, and a bounded wait for routing to converge that moves on "configuration applied"
  * log lines, never on a timer.
  */
+import type { Agent } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -136,9 +137,12 @@ function routed(status: number, headers: Readonly<Record<string, string | string
   return { status, reply, headers, target: reply === undefined ? `status ${status}` : serviceOfPod(reply.pod) };
 }
 
-/** GET `path` with `Host: host` (and `headers`) through the entry point on `port`. */
-export async function get(port: number | undefined, host: string, path = '/', headers: Readonly<Record<string, string>> = {}): Promise<Routed> {
-  const answer = await send(port, { path, headers: { host, ...headers } });
+/**
+ * GET `path` with `Host: host` (and `headers`) through the entry point on `port`, on a fresh
+ * connection or over `agent`'s (see `oneConnection`).
+ */
+export async function get(port: number | undefined, host: string, path = '/', headers: Readonly<Record<string, string>> = {}, agent?: Agent): Promise<Routed> {
+  const answer = await send(port, { path, headers: { host, ...headers }, agent });
   return routed(answer.status, answer.headers, answer.text());
 }
 

@@ -7,7 +7,7 @@
  * `createCookieClient` is a browser with a one-cookie jar: it sends the cookie it holds and keeps
  * whatever the proxy sets, so a test can follow one client through a rollout.
  */
-import { request } from 'node:http';
+import { request, type Agent } from 'node:http';
 
 export interface PodVisit {
   /** Default `/`. */
@@ -17,6 +17,11 @@ export interface PodVisit {
   readonly cookie?: string | undefined;
   /** Source address to bind (e.g. 127.0.0.101); default: the system's choice (127.0.0.1). */
   readonly localAddress?: string;
+  /**
+   * Default: none, a fresh connection. A keep-alive agent with `maxSockets: 1` (see
+   * `oneConnection`) keeps successive visits on one connection, hence on one worker.
+   */
+  readonly agent?: Agent | undefined;
 }
 
 export interface PodAnswer {
@@ -38,7 +43,7 @@ export function visit(port: number | undefined, v: PodVisit): Promise<PodAnswer>
     const headers: Record<string, string> = { host: v.host };
     if (v.cookie !== undefined) headers['cookie'] = v.cookie;
     const req = request({
-      host: '127.0.0.1', port, path: v.path ?? '/', headers, agent: false,
+      host: '127.0.0.1', port, path: v.path ?? '/', headers, agent: v.agent ?? false,
       ...(v.localAddress === undefined ? {} : { localAddress: v.localAddress }),
     }, (res) => {
       let body = '';
@@ -85,8 +90,11 @@ export function cookieAttribute(setCookies: readonly string[], name: string, att
 export interface CookieClient {
   /** The `name=value` pair held, or undefined before the first Set-Cookie. */
   readonly cookie: string | undefined;
-  /** GETs `path` on `host` through the entry point at `port` with the held cookie; keeps a new one. */
-  get(port: number | undefined): Promise<PodAnswer>;
+  /**
+   * GETs `path` on `host` through the entry point at `port` with the held cookie; keeps a new one.
+   * On a fresh connection, or over `agent`'s (see `PodVisit.agent`).
+   */
+  get(port: number | undefined, agent?: Agent): Promise<PodAnswer>;
 }
 
 /** A client of `host` (requests to `path`, default `/`) keeping the sticky cookie `cookieName`. */
@@ -96,8 +104,8 @@ export function createCookieClient(host: string, cookieName: string, path = '/')
     get cookie() {
       return cookie;
     },
-    async get(port) {
-      const answer = await visit(port, { host, path, cookie });
+    async get(port, agent) {
+      const answer = await visit(port, { host, path, cookie, agent });
       cookie = cookiePair(answer.setCookies, cookieName) ?? cookie;
       return answer;
     },
