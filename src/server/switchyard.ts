@@ -31,12 +31,6 @@ import { merge } from '../pipeline/merge.ts';
 import { defaultProviderPrecedence } from '../pipeline/precedence.ts';
 import { resolve } from '../pipeline/resolve.ts';
 import { createFileProvider } from '../providers/file/file-provider.ts';
-import { translateCrds } from '../providers/kubernetes/crd/translate-crds.ts';
-import { translateIngresses } from '../providers/kubernetes/ingress/translate-ingresses.ts';
-import { controllerInstance, createKubeClient, loadKubeConfig, type KubeClient } from '../providers/kubernetes/kube-client.ts';
-import { createKubeSource } from '../providers/kubernetes/kube-source.ts';
-import { ingressNginxOptions } from '../providers/kubernetes/ingress-nginx-options.ts';
-import { createKubernetesProvider } from '../providers/kubernetes/kubernetes-provider.ts';
 import { implementedMiddlewareKinds } from '../middlewares/registry.ts';
 import { createUpstreamPools, http1EngineFromEnv } from '../proxy/upstream-pools.ts';
 import { createHealthRegistry } from '../services/health/server-health.ts';
@@ -52,7 +46,8 @@ import { acmeResolverDiagnostics, acmeResolvers, httpChallengeEntryPoints } from
 import { createAcmeManager, type AcmeManager } from './acme/acme-manager.ts';
 import type { AcmeStore } from './acme/acme-store.ts';
 import { createFileAcmeStore } from './acme/file-acme-store.ts';
-import { createSecretAcmeStore, parseSecretStorage } from './acme/secret-acme-store.ts';
+import { usesKubernetes } from './kubernetes-use.ts';
+import type * as KubernetesWiringModule from './kubernetes-wiring.ts';
 import { buildTcp, type BuiltTcpState } from './build-tcp.ts';
 import { entryPointModel } from './entry-point-model.ts';
 import { buildUdp, type BuiltUdpState } from './build-udp.ts';
@@ -100,6 +95,9 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
   const clock = options.clock ?? createSystemClock();
   const defaultEngine = options.httpEngine ?? httpEngineFromEnv(process.env[engineVariable]) ?? 'node';
   const worker = options.role?.kind === 'worker' ? options.role : null;
+  // The Kubernetes client is loaded only where it is used: by configurations with a Kubernetes
+  // provider or an ACME Secret store, and never in workers, which run neither (kubernetes-use.ts).
+  const kube: KubernetesWiring | null = worker === null && usesKubernetes(config) ? await import('./kubernetes-wiring.ts') : null;
   const controlPlane = options.role?.kind === 'control-plane' ? options.role : null;
   /** Logs a line about the routing state; a control plane logs it once every worker is there too. */
   const announce = (log: () => void): void => (controlPlane === null ? log() : controlPlane.announce(log));
@@ -110,7 +108,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
   // ACME: stored certificates are read before the first handshake; orders run in the background.
   // In a worker, the control plane orders them and ships them (WorkerRole.certificates).
   const acme = worker === null && config.certificatesResolvers !== undefined && Object.keys(config.certificatesResolvers).length > 0
-    ? await createAcmeManager({ resolvers: acmeResolvers(config.certificatesResolvers), clock, logger, storeFor: acmeStores(config) })
+    ? await createAcmeManager({ resolvers: acmeResolvers(config.certificatesResolvers), clock, logger, storeFor: acmeStores(kube, config) })
     : null;
   const acmeHttpEntryPoints = httpChallengeEntryPoints(config.certificatesResolvers);
   const health = options.role?.health ?? createHealthRegistry(clock);
@@ -325,7 +323,7 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
     }));
   }
 
-  if (worker === null) providers.push(...kubernetesProviders(config, clock, logger));
+  if (worker === null && kube !== null) providers.push(...kube.kubernetesProviders(config, clock, logger));
 
   const defaultTransport = staticDefaultTransport(config.serversTransport);
   const apply = (snapshots: ReadonlyMap<string, Snapshot>): void => {
@@ -519,56 +517,22 @@ export async function runSwitchyard(config: StaticConfig, logger: Logger, option
   };
 }
 
-/**
- * The Kubernetes Ingress, ingress-nginx Ingress and CRD providers the static configuration
- * enables (qualifiers `@kubernetes`, `@kubernetesingressnginx`, `@kubernetescrd`). The client
- * configuration is loaded here, before anything serves: a missing kubeconfig or endpoint is a
- * start error naming the option, never a provider that silently watches nothing.
- */
-function kubernetesProviders(config: StaticConfig, clock: Clock, logger: Logger): Provider[] {
-  const out: Provider[] = [];
-  const ingress = config.providers.kubernetesIngress;
-  if (ingress !== undefined) {
-    const kc = loadKubeConfig(ingress, 'providers.kubernetesIngress');
-    const instance = controllerInstance(kc);
-    const source = createKubeSource(createKubeClient(kc), { clock, logger, instance });
-    out.push(createKubernetesProvider('kubernetes', ingress, { source, clock, logger, translate: translateIngresses, instance }));
-  }
-  const nginx = config.providers.kubernetesIngressNGINX;
-  if (nginx !== undefined) {
-    const kc = loadKubeConfig(nginx, 'providers.kubernetesIngressNGINX');
-    const instance = controllerInstance(kc);
-    const source = createKubeSource(createKubeClient(kc), { clock, logger, instance });
-    out.push(createKubernetesProvider('kubernetesingressnginx', ingressNginxOptions(nginx),
-      { source, clock, logger, translate: translateIngresses, instance }));
-  }
-  const crd = config.providers.kubernetesCRD;
-  if (crd !== undefined) {
-    const kc = loadKubeConfig(crd, 'providers.kubernetesCRD');
-    const source = createKubeSource(createKubeClient(kc), { clock, logger, instance: controllerInstance(kc) });
-    out.push(createKubernetesProvider('kubernetescrd', crd, { source, clock, logger, translate: translateCrds }));
-  }
-  return out;
-}
+
+/** What kubernetes-wiring.ts exports, once loaded. */
+type KubernetesWiring = typeof KubernetesWiringModule;
 
 /**
  * Where each resolver keeps its ACME data: Traefik's acme.json file, or, for
- * `storage: kubernetes-secret://<namespace>/<name>`, a Secret that every replica shares (through
- * the Kubernetes providers' client configuration, or the in-cluster service account).
+ * `storage: kubernetes-secret://<namespace>/<name>`, a Secret that every replica shares (see
+ * kubernetes-wiring.ts, loaded only when a resolver uses one).
  */
-function acmeStores(config: StaticConfig): (storage: string) => AcmeStore {
+function acmeStores(kube: KubernetesWiring | null, config: StaticConfig): (storage: string) => AcmeStore {
   const stores = new Map<string, AcmeStore>();
-  let client: KubeClient | undefined;
+  const secretStore = kube?.secretAcmeStores(config) ?? (() => null);
   return (storage) => {
     let store = stores.get(storage);
     if (store !== undefined) return store;
-    const secret = parseSecretStorage(storage);
-    if (secret === null) store = createFileAcmeStore(storage);
-    else {
-      client ??= createKubeClient(loadKubeConfig(config.providers.kubernetesIngress ?? config.providers.kubernetesCRD
-        ?? config.providers.kubernetesIngressNGINX ?? {}, 'certificatesResolvers'));
-      store = createSecretAcmeStore(client, secret.namespace, secret.name);
-    }
+    store = secretStore(storage) ?? createFileAcmeStore(storage);
     stores.set(storage, store);
     return store;
   };
